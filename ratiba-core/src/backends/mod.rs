@@ -1,0 +1,7 @@
+//! Backends of the ports. The fakes, the embedded default (SQLite + realm files)
+//! and the local text extractor are always built; server backends come behind features.
+
+pub mod memory;
+pub mod realm_files;
+pub mod sqlite;
+pub mod text;

@@ -1,0 +1,242 @@
+//! The rules of committing a reviewed catalog: what may be written, and how a
+//! reviewed extraction becomes rows. Pure code; backends only execute the result.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Confidence, Extraction, Relation};
+use crate::error::{Error, FieldError, Result};
+
+/// An extraction kept for review (`catalog_imports`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogDraft {
+    /// `text`, `image` or `text+image`.
+    pub source: String,
+    pub floor_kes: u32,
+    pub extraction: Extraction,
+}
+
+/// One service as it will be written. A committed service always has a price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    pub name: String,
+    pub price_kes: u32,
+    pub duration_minutes: Option<u32>,
+    pub category: Option<String>,
+}
+
+/// A service as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub price_kes: u32,
+    pub duration_minutes: Option<u32>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CatalogCommit {
+    pub import_id: Option<String>,
+    pub services: Vec<ServiceRow>,
+    pub relations: Vec<Relation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CommitReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub relations: usize,
+}
+
+/// Two names are the same service when they match ignoring case and spacing.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+const MAX_NAME_CHARS: usize = 120;
+const MAX_DURATION_MINUTES: u32 = 24 * 60;
+
+impl CatalogCommit {
+    /// The rows of an extraction that carry a price (green and yellow), and the names
+    /// of the red ones, which wait for an owner-typed price.
+    pub fn from_extraction(extraction: &Extraction) -> (Self, Vec<String>) {
+        let mut services = Vec::new();
+        let mut needs_price = Vec::new();
+        for row in &extraction.rows {
+            match (row.confidence, row.price_kes) {
+                (Confidence::Green | Confidence::Yellow, Some(price)) => {
+                    services.push(ServiceRow {
+                        name: row.name.clone(),
+                        price_kes: price,
+                        duration_minutes: row.duration_minutes,
+                        category: row.category.clone(),
+                    })
+                }
+                _ => needs_price.push(row.name.clone()),
+            }
+        }
+        let kept: std::collections::HashSet<String> =
+            services.iter().map(|s| name_key(&s.name)).collect();
+        let relations = extraction
+            .relations
+            .iter()
+            .filter(|r| {
+                kept.contains(&name_key(&r.service)) && kept.contains(&name_key(&r.related))
+            })
+            .cloned()
+            .collect();
+        (
+            Self {
+                import_id: None,
+                services,
+                relations,
+            },
+            needs_price,
+        )
+    }
+
+    /// Every problem of the commit at once, each naming its row.
+    pub fn validate(&self, floor_kes: u32) -> Result<()> {
+        let mut errors = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        for (i, row) in self.services.iter().enumerate() {
+            let name = row.name.trim();
+            if name.is_empty() {
+                errors.push(FieldError::new(
+                    format!("services[{i}].name"),
+                    "must not be blank",
+                ));
+            } else if name.chars().count() > MAX_NAME_CHARS {
+                errors.push(FieldError::new(
+                    format!("services[{i}].name"),
+                    format!("must be at most {MAX_NAME_CHARS} characters"),
+                ));
+            } else if let Some(first) = seen.insert(name_key(name), i) {
+                errors.push(FieldError::new(
+                    format!("services[{i}].name"),
+                    format!("'{name}' appears twice (also services[{first}])"),
+                ));
+            }
+            if row.price_kes < floor_kes {
+                errors.push(FieldError::new(
+                    format!("services[{i}].price_kes"),
+                    format!(
+                        "KES {} is below the safety floor of KES {floor_kes}",
+                        row.price_kes
+                    ),
+                ));
+            }
+            if let Some(d) = row.duration_minutes {
+                if d == 0 || d > MAX_DURATION_MINUTES {
+                    errors.push(FieldError::new(
+                        format!("services[{i}].duration_minutes"),
+                        format!("must be between 1 and {MAX_DURATION_MINUTES} minutes"),
+                    ));
+                }
+            }
+        }
+        for (i, rel) in self.relations.iter().enumerate() {
+            for (field, name) in [("service", &rel.service), ("related", &rel.related)] {
+                if !seen.contains_key(&name_key(name)) {
+                    errors.push(FieldError::new(
+                        format!("relations[{i}].{field}"),
+                        format!("'{name}' is not one of the services being committed"),
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::validation(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ExtractedRow;
+
+    fn row(name: &str, price: Option<u32>, confidence: Confidence) -> ExtractedRow {
+        ExtractedRow {
+            name: name.into(),
+            price_kes: price,
+            duration_minutes: Some(30),
+            category: None,
+            confidence,
+            reasons: vec![],
+            price_max_kes: None,
+            duration_max_minutes: None,
+        }
+    }
+
+    #[test]
+    fn red_rows_wait_for_a_price() {
+        let extraction = Extraction {
+            rows: vec![
+                row("Haircut", Some(1500), Confidence::Green),
+                row("Braids", Some(3500), Confidence::Yellow),
+                row("Consultation", None, Confidence::Red),
+            ],
+            relations: vec![Relation {
+                service: "Haircut".into(),
+                related: "Consultation".into(),
+                relation_type: "cross_sell".into(),
+            }],
+        };
+        let (commit, needs_price) = CatalogCommit::from_extraction(&extraction);
+        assert_eq!(commit.services.len(), 2);
+        assert_eq!(needs_price, ["Consultation"]);
+        assert!(
+            commit.relations.is_empty(),
+            "a relation to a skipped row is dropped"
+        );
+        commit.validate(100).expect("valid");
+    }
+
+    #[test]
+    fn validation_names_rows() {
+        let commit = CatalogCommit {
+            import_id: None,
+            services: vec![
+                ServiceRow {
+                    name: "Haircut".into(),
+                    price_kes: 50,
+                    duration_minutes: Some(0),
+                    category: None,
+                },
+                ServiceRow {
+                    name: " haircut ".into(),
+                    price_kes: 500,
+                    duration_minutes: None,
+                    category: None,
+                },
+            ],
+            relations: vec![Relation {
+                service: "Haircut".into(),
+                related: "Nope".into(),
+                relation_type: "cross_sell".into(),
+            }],
+        };
+        let err = commit.validate(100).expect_err("invalid");
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "services[0].price_kes",
+                "services[0].duration_minutes",
+                "services[1].name",
+                "relations[0].related"
+            ]
+        );
+    }
+}

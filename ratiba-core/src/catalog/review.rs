@@ -1,0 +1,23 @@
+//! From what an extractor read to what the owner reviews: the colour policy and
+//! the cross-sell rules applied to candidates, whatever extractor produced them.
+
+use super::{cross_sell, policy, Extraction};
+use crate::ports::Candidates;
+
+pub fn review(candidates: &Candidates, floor_kes: u32) -> Extraction {
+    let rows: Vec<_> = candidates
+        .rows
+        .iter()
+        .map(|c| policy::decide(c, floor_kes))
+        .collect();
+    let mut relations = candidates.relations.clone();
+    for rel in cross_sell::suggest(&rows) {
+        if !relations
+            .iter()
+            .any(|r| r.service == rel.service && r.related == rel.related)
+        {
+            relations.push(rel);
+        }
+    }
+    Extraction { rows, relations }
+}

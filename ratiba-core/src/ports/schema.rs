@@ -1,0 +1,72 @@
+//! `SchemaProvisioner`: the registry (`tenants`, `tenant_admins`) and each tenant's
+//! own store (a PostgreSQL schema, or an embedded database file).
+
+use async_trait::async_trait;
+
+use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
+use crate::error::Result;
+use crate::tenant::{NewTenant, Slug, Tenant};
+
+/// Two-phase provisioning: [`SchemaProvisioner::prepare`] writes the registry rows and
+/// the tenant store without making them visible; the Onboarder then creates the realm
+/// (which cannot join the transaction) and either commits or rolls back.
+#[async_trait]
+pub trait SchemaProvisioner: Send + Sync {
+    /// A short name for messages (`memory`, `sqlite`, `postgres`).
+    fn backend_name(&self) -> &'static str;
+
+    /// The checkpoint tables of the LangGraph saver for this database, which every
+    /// tenant store holds besides [`crate::tenant::BUSINESS_TABLES`].
+    fn checkpoint_tables(&self) -> &'static [&'static str];
+
+    /// Writes everything for the tenant, uncommitted. `Conflict` when the slug is
+    /// taken or being onboarded right now.
+    async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>>;
+
+    /// `NotFound` when no tenant has this slug.
+    async fn get(&self, slug: &Slug) -> Result<Tenant>;
+
+    /// Every committed tenant, ordered by slug.
+    async fn list(&self) -> Result<Vec<Tenant>>;
+
+    /// Removes the registry rows and the tenant store. `NotFound` when absent.
+    async fn delete(&self, slug: &Slug) -> Result<()>;
+
+    /// What the tenant store holds, for `verify`.
+    async fn inspect(&self, slug: &Slug) -> Result<StoreInspection>;
+
+    /// Tenant stores with no committed registry row: leftovers of crashed onboardings.
+    async fn orphan_stores(&self) -> Result<Vec<String>>;
+
+    /// Removes one orphan store; `Conflict` when a registered tenant owns it.
+    async fn drop_orphan_store(&self, name: &str) -> Result<()>;
+
+    /// Records an extraction for review; returns the import id.
+    async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String>;
+
+    /// Writes reviewed services and relations in one transaction.
+    async fn commit_catalog(&self, slug: &Slug, commit: &CatalogCommit) -> Result<CommitReport>;
+
+    /// The tenant's services, ordered by name.
+    async fn list_services(&self, slug: &Slug) -> Result<Vec<Service>>;
+}
+
+/// A prepared, uncommitted tenant. Dropping it without `commit` must leave nothing
+/// visible, but `rollback` is how the Onboarder learns whether cleanup worked.
+#[async_trait]
+pub trait PendingTenant: Send {
+    async fn commit(self: Box<Self>) -> Result<Tenant>;
+    async fn rollback(self: Box<Self>) -> Result<()>;
+
+    /// Gives up without any cleanup, leaving what a crashed process would leave.
+    /// Fault injection uses it to make a failed rollback real; `reconcile` must
+    /// then find and remove what remains.
+    async fn abandon(self: Box<Self>);
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreInspection {
+    pub store_exists: bool,
+    /// The tables found in the store, sorted.
+    pub tables: Vec<String>,
+}

@@ -1,0 +1,241 @@
+use crate::catalog::{CatalogCommit, CatalogDraft, Extraction, Relation, ServiceRow};
+use crate::ports::SchemaProvisioner;
+use crate::tenant::{Slug, BUSINESS_TABLES};
+use crate::ErrorKind;
+
+use super::new_tenant;
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn run_all(p: &dyn SchemaProvisioner) {
+    prepare_is_invisible_until_commit(p).await;
+    rollback_leaves_nothing(p).await;
+    a_taken_slug_conflicts(p).await;
+    abandoned_store_is_an_orphan(p).await;
+    delete_removes_everything(p).await;
+    catalog_commit_rules(p).await;
+}
+
+pub async fn prepare_is_invisible_until_commit(p: &dyn SchemaProvisioner) {
+    let new = new_tenant("conf_commit");
+    let s = new.spec.slug.clone();
+    let pending = p.prepare(&new).await.expect("prepare");
+    let before = p.get(&s).await.expect_err("invisible before commit");
+    assert_eq!(
+        before.kind(),
+        &ErrorKind::NotFound,
+        "get before commit: {before}"
+    );
+    assert!(!p
+        .list()
+        .await
+        .expect("list")
+        .iter()
+        .any(|t| t.slug == s.as_str()));
+    let created = pending.commit().await.expect("commit");
+    assert_eq!(created.id, new.id.to_string());
+    assert_eq!(created.status.as_str(), "trial");
+    let got = p.get(&s).await.expect("get after commit");
+    assert_eq!(got, created, "get returns what commit returned");
+    assert_eq!(
+        got.owner().map(|o| o.phone_number.as_str()),
+        Some("+254712345678")
+    );
+    assert!(p
+        .list()
+        .await
+        .expect("list")
+        .iter()
+        .any(|t| t.slug == s.as_str()));
+    let store = p.inspect(&s).await.expect("inspect");
+    assert!(store.store_exists);
+    for table in BUSINESS_TABLES.iter().chain(p.checkpoint_tables()) {
+        assert!(
+            store.tables.iter().any(|t| t == table),
+            "table {table} missing: {:?}",
+            store.tables
+        );
+    }
+    p.delete(&s).await.expect("cleanup");
+}
+
+pub async fn rollback_leaves_nothing(p: &dyn SchemaProvisioner) {
+    let new = new_tenant("conf_rollback");
+    let s = new.spec.slug.clone();
+    p.prepare(&new)
+        .await
+        .expect("prepare")
+        .rollback()
+        .await
+        .expect("rollback");
+    assert_eq!(
+        p.get(&s).await.expect_err("gone").kind(),
+        &ErrorKind::NotFound
+    );
+    assert!(
+        !p.inspect(&s).await.expect("inspect").store_exists,
+        "no store after rollback"
+    );
+    assert!(
+        p.orphan_stores().await.expect("orphans").is_empty(),
+        "no orphan after rollback"
+    );
+    // The slug is free again.
+    p.prepare(&new_tenant("conf_rollback"))
+        .await
+        .expect("prepare again")
+        .rollback()
+        .await
+        .expect("rollback");
+}
+
+pub async fn a_taken_slug_conflicts(p: &dyn SchemaProvisioner) {
+    let s = slug("conf_taken");
+    p.prepare(&new_tenant("conf_taken"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    let err = match p.prepare(&new_tenant("conf_taken")).await {
+        Ok(_) => panic!("a second tenant with a taken slug was prepared"),
+        Err(e) => e,
+    };
+    assert_eq!(err.kind(), &ErrorKind::Conflict, "{err}");
+    p.delete(&s).await.expect("cleanup");
+}
+
+pub async fn abandoned_store_is_an_orphan(p: &dyn SchemaProvisioner) {
+    let s = slug("conf_orphan");
+    p.prepare(&new_tenant("conf_orphan"))
+        .await
+        .expect("prepare")
+        .abandon()
+        .await;
+    assert_eq!(
+        p.get(&s).await.expect_err("not registered").kind(),
+        &ErrorKind::NotFound
+    );
+    let orphans = p.orphan_stores().await.expect("orphans");
+    assert!(
+        !orphans.is_empty(),
+        "an abandoned onboarding leaves an orphan store"
+    );
+    for name in &orphans {
+        assert!(
+            name.starts_with("conf_orphan"),
+            "orphan named after its slug: {name}"
+        );
+        p.drop_orphan_store(name).await.expect("drop orphan");
+    }
+    assert!(p.orphan_stores().await.expect("orphans").is_empty());
+    p.prepare(&new_tenant("conf_orphan"))
+        .await
+        .expect("slug free")
+        .rollback()
+        .await
+        .expect("rollback");
+}
+
+pub async fn delete_removes_everything(p: &dyn SchemaProvisioner) {
+    let s = slug("conf_delete");
+    p.prepare(&new_tenant("conf_delete"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    let err = p
+        .drop_orphan_store("conf_delete")
+        .await
+        .expect_err("a registered store is not an orphan");
+    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    p.delete(&s).await.expect("delete");
+    assert_eq!(
+        p.get(&s).await.expect_err("gone").kind(),
+        &ErrorKind::NotFound
+    );
+    assert!(!p.inspect(&s).await.expect("inspect").store_exists);
+    assert!(p.orphan_stores().await.expect("orphans").is_empty());
+    assert_eq!(
+        p.delete(&s).await.expect_err("twice").kind(),
+        &ErrorKind::NotFound
+    );
+}
+
+fn row(name: &str, price: u32) -> ServiceRow {
+    ServiceRow {
+        name: name.into(),
+        price_kes: price,
+        duration_minutes: Some(30),
+        category: Some("Nails".into()),
+    }
+}
+
+pub async fn catalog_commit_rules(p: &dyn SchemaProvisioner) {
+    let s = slug("conf_catalog");
+    p.prepare(&new_tenant("conf_catalog"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    let draft = CatalogDraft {
+        source: "text".into(),
+        floor_kes: 100,
+        extraction: Extraction::default(),
+    };
+    let import_id = p.save_catalog_draft(&s, &draft).await.expect("draft");
+    let commit = CatalogCommit {
+        import_id: Some(import_id),
+        services: vec![row("Manicure", 1500), row("Pedicure", 800)],
+        relations: vec![Relation {
+            service: "Manicure".into(),
+            related: "Pedicure".into(),
+            relation_type: "cross_sell".into(),
+        }],
+    };
+    let first = p.commit_catalog(&s, &commit).await.expect("commit");
+    assert_eq!(
+        (
+            first.created,
+            first.updated,
+            first.unchanged,
+            first.relations
+        ),
+        (2, 0, 0, 1)
+    );
+    let again = p.commit_catalog(&s, &commit).await.expect("commit twice");
+    assert_eq!(
+        (again.created, again.updated),
+        (0, 0),
+        "the same import twice does nothing"
+    );
+    let changed = CatalogCommit {
+        import_id: None,
+        services: vec![
+            row("  manicure ", 1500),
+            row("Pedicure", 900),
+            row("Gel Polish", 1800),
+        ],
+        relations: vec![],
+    };
+    let third = p.commit_catalog(&s, &changed).await.expect("update");
+    assert_eq!(
+        (third.created, third.updated, third.unchanged),
+        (1, 2, 0),
+        "names match ignoring case and spacing"
+    );
+    let services = p.list_services(&s).await.expect("services");
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Gel Polish", "Pedicure", "manicure"]);
+    assert_eq!(services[1].price_kes, 900);
+    let missing = p
+        .list_services(&slug("conf_nobody"))
+        .await
+        .expect_err("unknown tenant");
+    assert_eq!(missing.kind(), &ErrorKind::NotFound);
+    p.delete(&s).await.expect("cleanup");
+}
