@@ -8,10 +8,10 @@ pub fn review(candidates: &Candidates, floor_kes: u32) -> Extraction {
     let rows: Vec<_> = candidates
         .rows
         .iter()
-        .map(|c| policy::decide(c, floor_kes))
+        .map(|c| policy::classify(c, floor_kes, c.from_ocr))
         .collect();
     let mut relations = candidates.relations.clone();
-    for rel in cross_sell::suggest(&rows) {
+    for rel in cross_sell::suggest_relations(&rows) {
         if !relations
             .iter()
             .any(|r| r.service == rel.service && r.related == rel.related)

@@ -128,6 +128,14 @@ impl Onboarder {
         ))
     }
 
+    /// The same ports with other settings (a tenant's own price floor, say).
+    pub fn with_settings(&self, settings: OnboarderSettings) -> Self {
+        Self {
+            settings,
+            ..self.clone()
+        }
+    }
+
     pub fn settings(&self) -> &OnboarderSettings {
         &self.settings
     }

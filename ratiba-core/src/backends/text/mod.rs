@@ -42,7 +42,7 @@ impl CatalogExtractor for TextExtractor {
             ));
         }
         Ok(Candidates {
-            rows: grammar::parse(text),
+            rows: grammar::parse_menu(text),
             relations: vec![],
         })
     }

@@ -1,0 +1,125 @@
+//! Raw command-line flags, as clap parses them. Validation happens in `config`
+//! and in ratiba-core, never here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ratiba", version, about = "Onboard Ratiba tenants: registry, tenant store, realm and catalog")]
+pub struct Cli {
+    /// Directory of the embedded store (registry, tenant files, realm files).
+    #[arg(long, global = true, env = "RATIBA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// PostgreSQL URL (needs a build with the postgres backend).
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Keycloak base URL (needs a build with the keycloak backend).
+    #[arg(long, global = true, env = "KEYCLOAK_URL", value_name = "URL")]
+    pub keycloak_url: Option<String>,
+
+    /// Use the embedded store even when DATABASE_URL or KEYCLOAK_URL are set.
+    #[arg(long, global = true)]
+    pub embedded: bool,
+
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, inspect, verify and delete tenants.
+    #[command(subcommand)]
+    Tenants(TenantsCommand),
+    /// Read menus and import them into a tenant's catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// List (and with --fix remove) what failed onboardings left behind.
+    Reconcile {
+        /// Remove the leftovers instead of only listing them.
+        #[arg(long)]
+        fix: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    /// Onboard a tenant from the onboarding request JSON or from flags.
+    Create(CreateArgs),
+    /// List every tenant.
+    List,
+    /// Show one tenant.
+    Show { slug: String },
+    /// Check every artifact of a tenant; exits 6 when a check fails.
+    Verify { slug: String },
+    /// Delete a tenant: registry rows, store and realm.
+    Delete {
+        slug: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The onboarding request as JSON (`-` reads stdin). Flags override its fields.
+    #[arg(long, value_name = "FILE")]
+    pub from_json: Option<PathBuf>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub slug: Option<String>,
+    #[arg(long)]
+    pub vertical: Option<String>,
+    #[arg(long, value_name = "E164")]
+    pub owner_phone: Option<String>,
+    #[arg(long, value_name = "E164")]
+    pub whatsapp_number: Option<String>,
+    #[arg(long, value_name = "E164")]
+    pub voice_number: Option<String>,
+    #[arg(long, value_name = "BCP47")]
+    pub locale: Option<String>,
+    #[arg(long, value_name = "IANA")]
+    pub timezone: Option<String>,
+    /// Whether the tenant takes M-Pesa (`--mpesa-enabled` alone means true).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub mpesa_enabled: Option<bool>,
+    #[arg(long)]
+    pub whatsapp_phone_number_id: Option<String>,
+    /// Prefer --from-json or the environment: flags are visible to other users of the machine.
+    #[arg(long, env = "WHATSAPP_ACCESS_TOKEN", hide_env_values = true)]
+    pub whatsapp_access_token: Option<String>,
+    #[arg(long)]
+    pub whatsapp_business_account_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Read a menu (text file or photo) and print its rows with confidence colours.
+    Extract {
+        /// The menu (`-` reads stdin).
+        file: PathBuf,
+        /// Safety floor in KES: prices below it are never green.
+        #[arg(long, value_name = "KES")]
+        floor: Option<u32>,
+    },
+    /// Read a menu into a tenant's catalog as a draft; --commit writes the priced rows.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "SLUG")]
+        tenant: String,
+        /// Write green and yellow rows to the tenant's services (red rows never).
+        #[arg(long)]
+        commit: bool,
+        /// Do not ask for confirmation before committing.
+        #[arg(long)]
+        yes: bool,
+    },
+}

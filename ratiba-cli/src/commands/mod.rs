@@ -1,0 +1,45 @@
+//! One module per command group; each turns validated input into core calls and output.
+
+mod catalog;
+mod reconcile;
+mod tenants;
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::args::{Cli, Command};
+use crate::config::Config;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::from_cli(&cli)?;
+    let onboarder = config.onboarder().await?;
+    match cli.command {
+        Command::Tenants(cmd) => tenants::run(&onboarder, &config, cmd).await,
+        Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
+        Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
+    }
+}
+
+/// A file's bytes, or stdin's for `-`.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("cannot read stdin")?;
+        return Ok(buf);
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Asks on the terminal; `false` when there is none to ask.
+fn confirm(question: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
