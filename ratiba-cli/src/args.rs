@@ -6,14 +6,24 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "ratiba", version, about = "Onboard Ratiba tenants: registry, tenant store, realm and catalog")]
+#[command(
+    name = "ratiba",
+    version,
+    about = "Onboard Ratiba tenants: registry, tenant store, realm and catalog"
+)]
 pub struct Cli {
     /// Directory of the embedded store (registry, tenant files, realm files).
     #[arg(long, global = true, env = "RATIBA_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
     /// PostgreSQL URL (needs a build with the postgres backend).
-    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub database_url: Option<String>,
 
     /// Keycloak base URL (needs a build with the keycloak backend).

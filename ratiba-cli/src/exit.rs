@@ -17,7 +17,10 @@ pub const UNAVAILABLE: u8 = 5;
 pub const CHECK_FAILED: u8 = 6;
 
 pub fn for_error(err: &anyhow::Error) -> ExitCode {
-    let code = match err.downcast_ref::<ratiba_core::Error>().map(ratiba_core::Error::kind) {
+    let code = match err
+        .downcast_ref::<ratiba_core::Error>()
+        .map(ratiba_core::Error::kind)
+    {
         Some(ErrorKind::Validation { .. }) => INVALID,
         Some(ErrorKind::Conflict) => CONFLICT,
         Some(ErrorKind::NotFound) => NOT_FOUND,

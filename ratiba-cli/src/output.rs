@@ -77,8 +77,19 @@ pub fn tenant(t: &Tenant) -> String {
         ("locale", t.locale.clone()),
         ("timezone", t.timezone.clone()),
         ("whatsapp", t.whatsapp_number.clone()),
-        ("voice", t.voice_number.clone().unwrap_or_else(|| "-".into())),
-        ("m-pesa", if t.mpesa_enabled { "enabled" } else { "disabled" }.into()),
+        (
+            "voice",
+            t.voice_number.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "m-pesa",
+            if t.mpesa_enabled {
+                "enabled"
+            } else {
+                "disabled"
+            }
+            .into(),
+        ),
         ("owner", owner),
         ("created", t.created_at.to_rfc3339_opts(chrono_secs(), true)),
     ];
@@ -104,12 +115,17 @@ pub fn tenants(list: &[Tenant]) -> String {
                 t.name.clone(),
                 t.vertical.clone(),
                 t.status.as_str().into(),
-                t.owner().map(|o| o.phone_number.clone()).unwrap_or_default(),
+                t.owner()
+                    .map(|o| o.phone_number.clone())
+                    .unwrap_or_default(),
                 t.created_at.to_rfc3339_opts(chrono_secs(), true),
             ]
         })
         .collect();
-    table(&["SLUG", "NAME", "VERTICAL", "STATUS", "OWNER", "CREATED"], &rows)
+    table(
+        &["SLUG", "NAME", "VERTICAL", "STATUS", "OWNER", "CREATED"],
+        &rows,
+    )
 }
 
 pub fn verify(report: &VerifyReport) -> String {
@@ -117,7 +133,11 @@ pub fn verify(report: &VerifyReport) -> String {
         .checks
         .iter()
         .map(|c| {
-            let mark = if c.ok { paint("ok  ", "32") } else { paint("FAIL", "31") };
+            let mark = if c.ok {
+                paint("ok  ", "32")
+            } else {
+                paint("FAIL", "31")
+            };
             format!("  {mark} {:<14} {}", c.name, c.detail)
         })
         .collect();
@@ -125,7 +145,12 @@ pub fn verify(report: &VerifyReport) -> String {
     out.push(if failed.is_empty() {
         format!("{}: all {} checks passed", report.slug, report.checks.len())
     } else {
-        format!("{}: {} failed: {}", report.slug, failed.len(), failed.join(", "))
+        format!(
+            "{}: {} failed: {}",
+            report.slug,
+            failed.len(),
+            failed.join(", ")
+        )
     });
     out.join("\n")
 }
@@ -166,11 +191,24 @@ pub fn extraction(e: &Extraction) -> String {
             ]
         })
         .collect();
-    let mut out = table(&["SERVICE", "PRICE", "DURATION", "CATEGORY", "CONFIDENCE", "WHY"], &rows);
+    let mut out = table(
+        &[
+            "SERVICE",
+            "PRICE",
+            "DURATION",
+            "CATEGORY",
+            "CONFIDENCE",
+            "WHY",
+        ],
+        &rows,
+    );
     if !e.relations.is_empty() {
         out.push_str("\n\ncross-sell:");
         for r in &e.relations {
-            out.push_str(&format!("\n  {} -> {} ({})", r.service, r.related, r.relation_type));
+            out.push_str(&format!(
+                "\n  {} -> {} ({})",
+                r.service, r.related, r.relation_type
+            ));
         }
     }
     out

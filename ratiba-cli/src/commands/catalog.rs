@@ -26,21 +26,30 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: CatalogCommand) ->
                 println!("{}", output::extraction(&extraction));
             }
         }
-        CatalogCommand::Import { file, tenant, commit, yes } => {
+        CatalogCommand::Import {
+            file,
+            tenant,
+            commit,
+            yes,
+        } => {
             let slug = Slug::parse(&tenant)?;
             let menu = MenuInput::from_bytes("file", read_input(&file)?)?;
-            let commit = commit && (yes || !std::io::IsTerminal::is_terminal(&std::io::stdin()) || {
-                let preview = onboarder.extract_catalog(&menu).await?;
-                println!("{}", output::extraction(&preview));
-                confirm(&format!("commit the priced rows to '{slug}'?"))?
-            });
+            let commit = commit
+                && (yes || !std::io::IsTerminal::is_terminal(&std::io::stdin()) || {
+                    let preview = onboarder.extract_catalog(&menu).await?;
+                    println!("{}", output::extraction(&preview));
+                    confirm(&format!("commit the priced rows to '{slug}'?"))?
+                });
             let import = onboarder.import_catalog(&slug, &menu, commit).await?;
             if config.json {
                 output::json(&import)?;
                 return Ok(ExitCode::from(exit::OK));
             }
             println!("{}", output::extraction(&import.extraction));
-            println!("\nimport {} saved as a draft for '{slug}'", import.import_id);
+            println!(
+                "\nimport {} saved as a draft for '{slug}'",
+                import.import_id
+            );
             match import.committed {
                 Some(r) => println!(
                     "committed: {} created, {} updated, {} unchanged, {} cross-sell relations",

@@ -18,10 +18,17 @@ pub async fn run(onboarder: &Onboarder, config: &Config, fix: bool) -> Result<Ex
             .iter()
             .map(|i| vec![i.leftover.clone(), i.action.clone(), i.reason.clone()])
             .collect();
-        println!("{}", output::table(&["LEFTOVER", "ACTION", "REASON"], &rows));
+        println!(
+            "{}",
+            output::table(&["LEFTOVER", "ACTION", "REASON"], &rows)
+        );
         if !fix {
             println!("\nrun `ratiba reconcile --fix` to remove them");
         }
     }
-    Ok(ExitCode::from(if report.failures() > 0 { exit::FAILURE } else { exit::OK }))
+    Ok(ExitCode::from(if report.failures() > 0 {
+        exit::FAILURE
+    } else {
+        exit::OK
+    }))
 }

@@ -17,7 +17,11 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: TenantsCommand) ->
             if config.json {
                 output::json(&tenant)?;
             } else {
-                println!("onboarded tenant {}\n{}", tenant.slug, output::tenant(&tenant));
+                println!(
+                    "onboarded tenant {}\n{}",
+                    tenant.slug,
+                    output::tenant(&tenant)
+                );
             }
         }
         TenantsCommand::List => {
@@ -69,10 +73,13 @@ fn request(args: CreateArgs) -> Result<Value> {
     let mut map = match &args.from_json {
         Some(path) => {
             let bytes = read_input(path)?;
-            let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8", path.display()))?;
             match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => map,
-                Ok(_) => return Err(ratiba_core::Error::field("body", "must be a JSON object").into()),
+                Ok(_) => {
+                    return Err(ratiba_core::Error::field("body", "must be a JSON object").into())
+                }
                 Err(e) => {
                     return Err(ratiba_core::Error::field(
                         "body",
@@ -95,7 +102,10 @@ fn request(args: CreateArgs) -> Result<Value> {
         ("timezone", args.timezone),
         ("whatsapp_phone_number_id", args.whatsapp_phone_number_id),
         ("whatsapp_access_token", args.whatsapp_access_token),
-        ("whatsapp_business_account_id", args.whatsapp_business_account_id),
+        (
+            "whatsapp_business_account_id",
+            args.whatsapp_business_account_id,
+        ),
     ];
     for (field, value) in strings {
         if let Some(v) = value {

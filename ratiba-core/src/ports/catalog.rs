@@ -28,7 +28,9 @@ impl ImageKind {
             [0xFF, 0xD8, 0xFF, ..] => Some(ImageKind::Jpeg),
             [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(ImageKind::Png),
             [b'G', b'I', b'F', b'8', ..] => Some(ImageKind::Gif),
-            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(ImageKind::Webp),
+            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => {
+                Some(ImageKind::Webp)
+            }
             _ => None,
         }
     }
@@ -43,14 +45,23 @@ impl MenuInput {
         if bytes.len() > MAX_MENU_BYTES {
             return Err(Error::field(
                 field,
-                format!("is {} bytes; a menu may be at most {MAX_MENU_BYTES} bytes", bytes.len()),
+                format!(
+                    "is {} bytes; a menu may be at most {MAX_MENU_BYTES} bytes",
+                    bytes.len()
+                ),
             ));
         }
         if ImageKind::sniff(&bytes).is_some() {
-            return Ok(Self { text: None, image: Some(bytes) });
+            return Ok(Self {
+                text: None,
+                image: Some(bytes),
+            });
         }
         match String::from_utf8(bytes) {
-            Ok(text) if text.trim().is_empty() => Err(Error::field(field, "is empty: give the menu's text or a photo of it")),
+            Ok(text) if text.trim().is_empty() => Err(Error::field(
+                field,
+                "is empty: give the menu's text or a photo of it",
+            )),
             Ok(text) => Ok(Self::text(text)),
             Err(_) => Err(Error::field(
                 field,
