@@ -61,7 +61,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum TenantsCommand {
     /// Onboard a tenant from the onboarding request JSON or from flags.
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List every tenant.
     List,
     /// Show one tenant.

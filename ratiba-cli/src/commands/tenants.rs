@@ -12,7 +12,7 @@ use crate::{exit, output};
 pub async fn run(onboarder: &Onboarder, config: &Config, cmd: TenantsCommand) -> Result<ExitCode> {
     match cmd {
         TenantsCommand::Create(args) => {
-            let spec = TenantSpec::parse(&request(args)?)?;
+            let spec = TenantSpec::parse(&request(*args)?)?;
             let tenant = onboarder.onboard(spec).await?;
             if config.json {
                 output::json(&tenant)?;

@@ -27,12 +27,10 @@ impl PhoneNumber {
             return Err("may contain only digits after '+' (E.164, such as +254712345678)".into());
         }
         if !plus {
-            let hint = if let Some(national) = digits.strip_prefix('0') {
-                format!("+254{national}")
-            } else if digits.starts_with("254") {
-                format!("+{digits}")
-            } else {
-                format!("+{digits}")
+            // A leading 0 is the Kenyan trunk prefix: 0712... is +254712...
+            let hint = match digits.strip_prefix('0') {
+                Some(national) => format!("+254{national}"),
+                None => format!("+{digits}"),
             };
             return Err(format!(
                 "must be in international E.164 form starting with '+' and the country code (did you mean {hint}?)"

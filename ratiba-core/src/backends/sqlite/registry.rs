@@ -146,7 +146,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn build_store(&self, path: &PathBuf) -> Result<()> {
+    async fn build_store(&self, path: &std::path::Path) -> Result<()> {
         let mut conn = self.open_tenant_file(path, true).await?;
         let result = migrate::run(&mut conn, migrate::TENANT).await;
         let _ = sqlx::Connection::close(conn).await;
