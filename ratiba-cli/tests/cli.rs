@@ -12,7 +12,9 @@ struct Run {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn ratiba(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
@@ -25,12 +27,21 @@ fn ratiba(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
         .env_remove("KEYCLOAK_URL")
         .env_remove("RATIBA_ENCRYPTION_KEY")
         .env_remove("WHATSAPP_ACCESS_TOKEN")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn ratiba");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     let out = child.wait_with_output().expect("wait");
     Run {
@@ -50,7 +61,13 @@ fn redacted<F: FnOnce()>(dir: &Path, f: F) {
 
 fn regex_escape(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '/' || c == '_' { c.to_string() } else { format!("\\{c}") })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '/' || c == '_' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
         .collect()
 }
 
@@ -63,15 +80,36 @@ fn onboarding_end_to_end() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
     redacted(dir, || {
-        let created = ratiba(dir, &["tenants", "create", "--from-json", &seed(), "--json"], None);
+        let created = ratiba(
+            dir,
+            &["tenants", "create", "--from-json", &seed(), "--json"],
+            None,
+        );
         assert_eq!(created.code, 0, "{}", created.stderr);
         insta::assert_snapshot!("create_json", created.stdout);
         let tenant: serde_json::Value = serde_json::from_str(&created.stdout).expect("json");
-        let keys: Vec<&str> = tenant.as_object().expect("object").keys().map(String::as_str).collect();
+        let keys: Vec<&str> = tenant
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
-            ["id", "name", "slug", "vertical", "status", "locale", "timezone", "whatsapp_number", "voice_number",
-             "mpesa_enabled", "created_at", "admins"]
+            [
+                "id",
+                "name",
+                "slug",
+                "vertical",
+                "status",
+                "locale",
+                "timezone",
+                "whatsapp_number",
+                "voice_number",
+                "mpesa_enabled",
+                "created_at",
+                "admins"
+            ]
         );
 
         let again = ratiba(dir, &["tenants", "create", "--from-json", &seed()], None);
@@ -122,7 +160,11 @@ fn invalid_requests_list_every_problem() {
     assert!(run.stdout.is_empty());
     insta::assert_snapshot!("create_invalid", run.stderr);
 
-    let not_json = ratiba(dir, &["tenants", "create", "--from-json", "-"], Some("{nope"));
+    let not_json = ratiba(
+        dir,
+        &["tenants", "create", "--from-json", "-"],
+        Some("{nope"),
+    );
     assert_eq!(not_json.code, 2);
     assert!(!not_json.stderr.contains("panicked"));
     let bad_slug = ratiba(dir, &["tenants", "show", "1abc"], None);
@@ -136,9 +178,26 @@ fn create_from_flags() {
     let dir = tmp.path();
     let run = ratiba(
         dir,
-        &["tenants", "create", "--name", "Kinyozi Bora", "--slug", "kinyozi_bora", "--vertical", "barber",
-          "--owner-phone", "+254112345678", "--whatsapp-number", "+254712345678", "--locale", "sw-KE",
-          "--timezone", "Africa/Nairobi", "--mpesa-enabled", "--json"],
+        &[
+            "tenants",
+            "create",
+            "--name",
+            "Kinyozi Bora",
+            "--slug",
+            "kinyozi_bora",
+            "--vertical",
+            "barber",
+            "--owner-phone",
+            "+254112345678",
+            "--whatsapp-number",
+            "+254712345678",
+            "--locale",
+            "sw-KE",
+            "--timezone",
+            "Africa/Nairobi",
+            "--mpesa-enabled",
+            "--json",
+        ],
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -159,33 +218,91 @@ fn catalog_extract_and_import() {
         insta::assert_snapshot!("extract_json", json.stdout);
         let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
         for row in value["rows"].as_array().expect("rows") {
-            let keys: Vec<&str> = row.as_object().expect("row").keys().map(String::as_str).collect();
-            assert_eq!(keys, ["name", "price_kes", "duration_minutes", "category", "confidence"]);
+            let keys: Vec<&str> = row
+                .as_object()
+                .expect("row")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "name",
+                    "price_kes",
+                    "duration_minutes",
+                    "category",
+                    "confidence"
+                ]
+            );
             if row["confidence"] == "red" {
-                assert!(row["price_kes"].is_null(), "a red row never carries a price: {row}");
+                assert!(
+                    row["price_kes"].is_null(),
+                    "a red row never carries a price: {row}"
+                );
             }
         }
         let table = ratiba(dir, &["catalog", "extract", &menu], None);
         insta::assert_snapshot!("extract_table", table.stdout);
 
-        assert_eq!(ratiba(dir, &["tenants", "create", "--from-json", &seed()], None).code, 0);
+        assert_eq!(
+            ratiba(dir, &["tenants", "create", "--from-json", &seed()], None).code,
+            0
+        );
         let spa = fixture("menu_spa.txt").display().to_string();
-        let draft = ratiba(dir, &["catalog", "import", &spa, "--tenant", "spa_pilot"], None);
+        let draft = ratiba(
+            dir,
+            &["catalog", "import", &spa, "--tenant", "spa_pilot"],
+            None,
+        );
         assert_eq!(draft.code, 0, "{}", draft.stderr);
         assert!(draft.stdout.contains("not committed"), "{}", draft.stdout);
-        let commit = ratiba(dir, &["catalog", "import", &spa, "--tenant", "spa_pilot", "--commit"], None);
+        let commit = ratiba(
+            dir,
+            &[
+                "catalog",
+                "import",
+                &spa,
+                "--tenant",
+                "spa_pilot",
+                "--commit",
+            ],
+            None,
+        );
         assert_eq!(commit.code, 0, "{}", commit.stderr);
         insta::assert_snapshot!("import_commit", commit.stdout);
-        let twice = ratiba(dir, &["catalog", "import", &spa, "--tenant", "spa_pilot", "--commit", "--json"], None);
+        let twice = ratiba(
+            dir,
+            &[
+                "catalog",
+                "import",
+                &spa,
+                "--tenant",
+                "spa_pilot",
+                "--commit",
+                "--json",
+            ],
+            None,
+        );
         let report: serde_json::Value = serde_json::from_str(&twice.stdout).expect("json");
-        assert_eq!(report["committed"]["created"], 0, "a second import updates nothing");
+        assert_eq!(
+            report["committed"]["created"], 0,
+            "a second import updates nothing"
+        );
         assert_eq!(report["committed"]["unchanged"], 9);
 
-        let missing = ratiba(dir, &["catalog", "import", &spa, "--tenant", "nobody"], None);
+        let missing = ratiba(
+            dir,
+            &["catalog", "import", &spa, "--tenant", "nobody"],
+            None,
+        );
         assert_eq!(missing.code, 4);
         let photo = dir.join("menu.jpg");
         std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).expect("write");
-        let image = ratiba(dir, &["catalog", "extract", &photo.display().to_string()], None);
+        let image = ratiba(
+            dir,
+            &["catalog", "extract", &photo.display().to_string()],
+            None,
+        );
         assert_eq!(image.code, 2);
         insta::assert_snapshot!("extract_image_without_ocr", image.stderr);
     });

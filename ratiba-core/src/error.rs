@@ -54,12 +54,30 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The library's error: a kind, one sentence, the cause it came from and, for
 /// onboarding failures, what the saga did about it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render(.message, .kind, .saga))]
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    #[source]
     source: Option<Source>,
     saga: Option<Box<SagaReport>>,
+}
+
+/// The message, every field problem of a validation error, and the saga's report.
+fn render(message: &str, kind: &ErrorKind, saga: &Option<Box<SagaReport>>) -> String {
+    let mut out = message.to_string();
+    if let ErrorKind::Validation { fields } = kind {
+        if fields.len() > 1 {
+            for field in fields {
+                out.push_str(&format!("\n  - {field}"));
+            }
+        }
+    }
+    if let Some(saga) = saga {
+        out.push_str(&saga.to_string());
+    }
+    out
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -144,31 +162,6 @@ impl Error {
 
     pub fn is_retryable(&self) -> bool {
         matches!(self.kind, ErrorKind::Unavailable { .. })
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let ErrorKind::Validation { fields } = &self.kind {
-            if fields.len() > 1 {
-                for field in fields {
-                    write!(f, "\n  - {field}")?;
-                }
-            }
-        }
-        if let Some(saga) = &self.saga {
-            write!(f, "{saga}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
