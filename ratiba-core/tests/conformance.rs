@@ -70,3 +70,14 @@ async fn sqlite_store_survives_reopen() {
         tenant
     );
 }
+
+#[tokio::test]
+async fn memory_idempotency() {
+    testing::idempotency::run_all(&ratiba_core::backends::memory::MemoryIdempotency::new()).await;
+}
+
+#[tokio::test]
+async fn sqlite_idempotency() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    testing::idempotency::run_all(&SqliteStore::open(dir.path()).await.expect("open")).await;
+}

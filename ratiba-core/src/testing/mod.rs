@@ -6,6 +6,7 @@
 //! on a fresh instance.
 
 pub mod catalog;
+pub mod idempotency;
 pub mod journal;
 pub mod realm;
 pub mod schema;

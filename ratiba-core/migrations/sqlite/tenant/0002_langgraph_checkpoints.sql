@@ -1,5 +1,6 @@
--- Exactly the tables langgraph-checkpoint-sqlite's SqliteSaver.setup() creates
--- (it uses CREATE TABLE IF NOT EXISTS, so it runs on this file unchanged).
+-- Exactly the tables langgraph-checkpoint-sqlite 3.x's SqliteSaver.setup() creates,
+-- task_path included (setup uses CREATE TABLE IF NOT EXISTS and an ALTER that finds
+-- the column present, so it runs on this file unchanged: scripts/suites/langgraph_sqlite.sh).
 CREATE TABLE IF NOT EXISTS checkpoints (
     thread_id TEXT NOT NULL,
     checkpoint_ns TEXT NOT NULL DEFAULT '',
@@ -15,6 +16,7 @@ CREATE TABLE IF NOT EXISTS writes (
     checkpoint_ns TEXT NOT NULL DEFAULT '',
     checkpoint_id TEXT NOT NULL,
     task_id TEXT NOT NULL,
+    task_path TEXT NOT NULL DEFAULT '',
     idx INTEGER NOT NULL,
     channel TEXT NOT NULL,
     type TEXT,

@@ -4,6 +4,7 @@
 
 mod extractor;
 mod faults;
+mod idempotency;
 mod journal;
 mod realm;
 mod schema;
@@ -12,6 +13,7 @@ pub use extractor::StaticExtractor;
 pub use faults::{
     FaultKind, FaultPoint, Faults, FaultyExtractor, FaultyJournal, FaultyRealm, FaultySchema,
 };
+pub use idempotency::MemoryIdempotency;
 pub use journal::MemoryJournal;
 pub use realm::MemoryRealms;
 pub use schema::MemorySchema;

@@ -12,11 +12,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const REGISTRY: &[Migration] = &[Migration {
-    version: 1,
-    name: "registry",
-    sql: include_str!("../../../migrations/sqlite/registry/0001_registry.sql"),
-}];
+pub const REGISTRY: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "registry",
+        sql: include_str!("../../../migrations/sqlite/registry/0001_registry.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "idempotency",
+        sql: include_str!("../../../migrations/sqlite/registry/0002_idempotency.sql"),
+    },
+];
 
 pub const TENANT: &[Migration] = &[
     Migration {

@@ -7,6 +7,7 @@
 //! leaves at most a pending file, which `reconcile` finds as an orphan store.
 
 mod catalog;
+mod idempotency;
 mod journal;
 mod migrate;
 mod registry;
