@@ -1,6 +1,8 @@
 //! Backends of the ports. The fakes, the embedded default (SQLite + realm files)
 //! and the local text extractor are always built; server backends come behind features.
 
+#[cfg(feature = "keycloak")]
+pub mod keycloak;
 pub mod memory;
 pub mod realm_files;
 pub mod sqlite;

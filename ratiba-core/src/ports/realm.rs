@@ -91,6 +91,15 @@ impl RealmRequest {
                 "webOrigins": self.settings.web_origins,
                 "attributes": {"pkce.code.challenge.method": "S256"},
             }],
+            // Keycloak 24+ silently drops user attributes that the realm's user
+            // profile does not declare: declare the phone number with the realm.
+            "components": {
+                USER_PROFILE_PROVIDER: [{
+                    "providerId": "declarative-user-profile",
+                    "subComponents": {},
+                    "config": {"kc.user.profile.config": [user_profile_config().to_string()]},
+                }],
+            },
             "users": [{
                 "username": self.owner_username(),
                 "enabled": true,
@@ -99,6 +108,40 @@ impl RealmRequest {
             }],
         })
     }
+}
+
+/// The component type under which a realm representation carries its user profile.
+pub const USER_PROFILE_PROVIDER: &str = "org.keycloak.userprofile.UserProfileProvider";
+
+/// The realm's declarative user profile (Keycloak 24+): Keycloak's default
+/// attributes plus `phone_number` (E.164, set by admins, visible to the user).
+/// Unmanaged attributes stay disabled, so only declared attributes are kept.
+pub fn user_profile_config() -> Value {
+    let both = json!({"view": ["admin", "user"], "edit": ["admin", "user"]});
+    json!({
+        "attributes": [
+            {"name": "username", "displayName": "${username}", "multivalued": false,
+             "permissions": both,
+             "validations": {"length": {"min": 3, "max": 255},
+                             "username-prohibited-characters": {},
+                             "up-username-not-idn-homograph": {}}},
+            {"name": "email", "displayName": "${email}", "multivalued": false,
+             "permissions": both,
+             "validations": {"email": {}, "length": {"max": 255}}},
+            {"name": "firstName", "displayName": "${firstName}", "multivalued": false,
+             "permissions": both,
+             "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}}},
+            {"name": "lastName", "displayName": "${lastName}", "multivalued": false,
+             "permissions": both,
+             "validations": {"length": {"max": 255}, "person-name-prohibited-characters": {}}},
+            {"name": PHONE_ATTRIBUTE, "displayName": "Phone number", "multivalued": false,
+             "permissions": {"view": ["admin", "user"], "edit": ["admin"]},
+             "validations": {"pattern": {"pattern": "^\\+[1-9][0-9]{6,14}$",
+                                         "error-message": "must be an E.164 phone number"}}},
+        ],
+        "groups": [{"name": "user-metadata", "displayHeader": "User metadata",
+                    "displayDescription": "Attributes, which refer to user metadata"}],
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,6 +285,16 @@ mod tests {
         assert_eq!(info.clients, ["tenant-admin"]);
         assert_eq!(info.users[0].phone_number.as_deref(), Some("+254712345678"));
         assert_eq!(info.users[0].realm_roles, ["owner"]);
+        let profile = req.representation()["components"][USER_PROFILE_PROVIDER][0]["config"]
+            ["kc.user.profile.config"][0]
+            .as_str()
+            .map(|s| serde_json::from_str::<Value>(s).expect("profile JSON"))
+            .expect("a user profile");
+        assert!(profile["attributes"]
+            .as_array()
+            .expect("attributes")
+            .iter()
+            .any(|a| a["name"] == PHONE_ATTRIBUTE));
         assert!(check_realm_owner(&info, Some("someone-else")).is_err());
         assert!(check_realm_owner(&info, None).is_ok());
     }
