@@ -50,11 +50,25 @@ pub enum Command {
     /// Read menus and import them into a tenant's catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Tenants' identity realms: push them to Keycloak.
+    #[command(subcommand)]
+    Realms(RealmsCommand),
     /// List (and with --fix remove) what failed onboardings left behind.
     Reconcile {
         /// Remove the leftovers instead of only listing them.
         #[arg(long)]
         fix: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RealmsCommand {
+    /// Create in Keycloak (KEYCLOAK_URL) the realms of tenants that have none there,
+    /// from their realm files, or rebuilt from the tenant when there is no file.
+    Push {
+        /// Only list what would be created.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

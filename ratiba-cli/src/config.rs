@@ -27,6 +27,9 @@ pub enum SchemaBackend {
 pub enum RealmBackend {
     /// Realm representation files under `<data dir>/realms`.
     Files,
+    /// A Keycloak server (`KEYCLOAK_URL`), over its Admin REST API.
+    #[cfg(feature = "keycloak")]
+    Keycloak(ratiba_core::backends::keycloak::KeycloakConfig),
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +37,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub schema: SchemaBackend,
     pub realms: RealmBackend,
+    /// The realms' client settings (`RATIBA_ADMIN_REDIRECT_URIS`), for every realm backend.
+    pub realm_settings: ratiba_core::ports::RealmSettings,
     pub json: bool,
     /// A base64 key for sealing credentials; else the data directory's key file.
     pub encryption_key: Option<String>,
@@ -49,6 +54,7 @@ impl Config {
             data_dir,
             schema: schema_backend(cli)?,
             realms: realm_backend(cli)?,
+            realm_settings: realm_settings(),
             json: cli.json,
             encryption_key: std::env::var("RATIBA_ENCRYPTION_KEY")
                 .ok()
@@ -64,7 +70,11 @@ impl Config {
             realms: self.realm_port().await?,
             extractor: self.extractor(),
         };
-        Ok(Onboarder::new(ports, OnboarderSettings::default()))
+        let settings = OnboarderSettings {
+            realm: self.realm_settings.clone(),
+            ..OnboarderSettings::default()
+        };
+        Ok(Onboarder::new(ports, settings))
     }
 
     fn sealer(&self) -> Result<Option<Sealer>> {
@@ -89,8 +99,17 @@ impl Config {
 
     async fn realm_port(&self) -> Result<Arc<dyn RealmProvisioner>> {
         match self.realms {
-            RealmBackend::Files => Ok(Arc::new(RealmFiles::open(&self.data_dir.join("realms"))?)),
+            RealmBackend::Files => Ok(Arc::new(self.realm_files()?)),
+            #[cfg(feature = "keycloak")]
+            RealmBackend::Keycloak(ref config) => Ok(Arc::new(
+                ratiba_core::backends::keycloak::KeycloakRealms::new(config.clone())?,
+            )),
         }
+    }
+
+    /// The realm files of the embedded default (`realms push` reads them).
+    pub fn realm_files(&self) -> Result<RealmFiles> {
+        Ok(RealmFiles::open(&self.data_dir.join("realms"))?)
     }
 
     fn extractor(&self) -> Arc<dyn CatalogExtractor> {
@@ -108,14 +127,87 @@ fn schema_backend(cli: &Cli) -> Result<SchemaBackend> {
     Ok(SchemaBackend::Embedded)
 }
 
+#[cfg(not(feature = "keycloak"))]
 fn realm_backend(cli: &Cli) -> Result<RealmBackend> {
     if cli.keycloak_url.is_some() && !cli.embedded {
         bail!(
-            "KEYCLOAK_URL is set, but this build of ratiba has no Keycloak backend yet; \
+            "KEYCLOAK_URL is set, but this build of ratiba has no Keycloak backend; \
              unset it or pass --embedded to write realm files"
         );
     }
     Ok(RealmBackend::Files)
+}
+
+/// Keycloak when `KEYCLOAK_URL` is set (and not `--embedded`), else realm files.
+/// Admin login: `KEYCLOAK_ADMIN_USER` (default `admin`) with
+/// `KEYCLOAK_ADMIN_REALM_PASSWORD` (default `keycloak_dev`) on `KEYCLOAK_ADMIN_REALM`
+/// (default `master`), or a service account with `KEYCLOAK_ADMIN_CLIENT_ID` and
+/// `KEYCLOAK_ADMIN_CLIENT_SECRET`; `KEYCLOAK_TIMEOUT_SECS` (default 15) and
+/// `KEYCLOAK_CREATE_TIMEOUT_SECS` (default 60) bound each call.
+#[cfg(feature = "keycloak")]
+fn realm_backend(cli: &Cli) -> Result<RealmBackend> {
+    use ratiba_core::backends::keycloak::{KeycloakAuth, KeycloakConfig};
+    use ratiba_core::Secret;
+    let url = match &cli.keycloak_url {
+        Some(url) if !url.trim().is_empty() && !cli.embedded => url.trim().to_string(),
+        _ => return Ok(RealmBackend::Files),
+    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let user =
+        env("KEYCLOAK_ADMIN_USER").unwrap_or_else(|| KeycloakConfig::DEFAULT_ADMIN_USER.into());
+    let password =
+        env("KEYCLOAK_ADMIN_REALM_PASSWORD").unwrap_or_else(|| KeycloakConfig::DEV_PASSWORD.into());
+    let mut config = KeycloakConfig::new(url, user, Secret::new(password));
+    if let Some(realm) = env("KEYCLOAK_ADMIN_REALM") {
+        config.admin_realm = realm;
+    }
+    match (
+        env("KEYCLOAK_ADMIN_CLIENT_ID"),
+        env("KEYCLOAK_ADMIN_CLIENT_SECRET"),
+    ) {
+        (Some(client_id), Some(secret)) => {
+            config.auth = KeycloakAuth::ClientCredentials {
+                client_id,
+                client_secret: Secret::new(secret),
+            }
+        }
+        (None, None) => {}
+        _ => {
+            bail!("set both KEYCLOAK_ADMIN_CLIENT_ID and KEYCLOAK_ADMIN_CLIENT_SECRET, or neither")
+        }
+    }
+    let secs = |name: &str| -> Result<Option<std::time::Duration>> {
+        env(name)
+            .map(|v| match v.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(std::time::Duration::from_secs(n)),
+                _ => bail!("{name} must be a whole number of seconds, not '{v}'"),
+            })
+            .transpose()
+    };
+    if let Some(t) = secs("KEYCLOAK_TIMEOUT_SECS")? {
+        config.request_timeout = t;
+    }
+    if let Some(t) = secs("KEYCLOAK_CREATE_TIMEOUT_SECS")? {
+        config.create_timeout = t;
+    }
+    Ok(RealmBackend::Keycloak(config))
+}
+
+/// `RATIBA_ADMIN_REDIRECT_URIS`: the dashboard client's redirect URIs, comma-separated.
+fn realm_settings() -> ratiba_core::ports::RealmSettings {
+    let mut settings = ratiba_core::ports::RealmSettings::default();
+    if let Ok(raw) = std::env::var("RATIBA_ADMIN_REDIRECT_URIS") {
+        let uris: Vec<String> = raw
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !uris.is_empty() {
+            settings.redirect_uris = uris;
+        }
+    }
+    settings
 }
 
 /// `$XDG_DATA_HOME/ratiba` (`~/.local/share/ratiba` on Linux).

@@ -1,6 +1,7 @@
 //! One module per command group; each turns validated input into core calls and output.
 
 mod catalog;
+mod realms;
 mod reconcile;
 mod tenants;
 
@@ -19,6 +20,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Tenants(cmd) => tenants::run(&onboarder, &config, cmd).await,
         Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
+        Command::Realms(cmd) => realms::run(&onboarder, &config, cmd).await,
         Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
     }
 }
