@@ -32,5 +32,5 @@ pub use onboard::{
     SagaReport, Step, VerifyReport,
 };
 pub use ports::{CatalogExtractor, Journal, MenuInput, RealmProvisioner, SchemaProvisioner};
-pub use secrets::{Sealer, Secret};
+pub use secrets::{Keyring, Sealer, Secret};
 pub use tenant::{Slug, Tenant, TenantSpec};

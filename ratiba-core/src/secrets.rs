@@ -4,8 +4,9 @@ use std::fmt;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::Key as XKey;
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce, XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 
 use crate::error::{Error, Result};
@@ -114,6 +115,177 @@ impl Sealer {
     }
 }
 
+/// Seals credentials at rest for the server backends, with key rotation and binding.
+///
+/// A sealed value is bytes: version (`1`), key id (1..=255), a 24-byte random nonce,
+/// then the XChaCha20-Poly1305 ciphertext and tag. The associated data names the
+/// tenant id and the column, so a ciphertext copied to another tenant's row (or
+/// another column) does not open. Several keys may be held for rotation; the first
+/// configured is the active one that seals, and any of them opens.
+#[derive(Clone)]
+pub struct Keyring {
+    keys: Vec<(u8, XChaCha20Poly1305)>,
+    active: u8,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<u8> = self.keys.iter().map(|(id, _)| *id).collect();
+        write!(
+            f,
+            "Keyring(active {}, ids {ids:?}, [redacted])",
+            self.active
+        )
+    }
+}
+
+const SEALED_VERSION: u8 = 1;
+const XNONCE_LEN: usize = 24;
+
+fn key_error(message: impl Into<String>) -> Error {
+    Error::field("RATIBA_ENCRYPTION_KEY", message)
+}
+
+impl Keyring {
+    /// One key, with id 1.
+    pub fn single(key: &[u8; 32]) -> Self {
+        Self {
+            keys: vec![(1, XChaCha20Poly1305::new(XKey::from_slice(key)))],
+            active: 1,
+        }
+    }
+
+    /// Parses `RATIBA_ENCRYPTION_KEY`: one base64 key (id 1), or a comma-separated
+    /// list of `ID:BASE64` entries (ids 1..=255) whose first entry is the active key.
+    pub fn parse(text: &str) -> Result<Self> {
+        let entries: Vec<&str> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if entries.is_empty() {
+            return Err(key_error("is empty: give one base64 key, or ID:BASE64,..."));
+        }
+        let mut keys: Vec<(u8, XChaCha20Poly1305)> = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let (id, b64) = match entry.split_once(':') {
+                Some((id, b64)) => {
+                    let id: u8 = id.trim().parse().ok().filter(|i| *i > 0).ok_or_else(|| {
+                        key_error(format!("key id '{id}' must be a number from 1 to 255"))
+                    })?;
+                    (id, b64)
+                }
+                None if entries.len() == 1 => (1, *entry),
+                None => return Err(key_error("with several keys, write each as ID:BASE64")),
+            };
+            let bytes = B64.decode(b64.trim()).map_err(|_| {
+                key_error(format!(
+                    "key {id} must be 32 bytes in base64 (44 characters)"
+                ))
+            })?;
+            let key: [u8; 32] = bytes.try_into().map_err(|_| {
+                key_error(format!(
+                    "key {id} must be 32 bytes in base64 (44 characters)"
+                ))
+            })?;
+            if keys.iter().any(|(have, _)| *have == id) {
+                return Err(key_error(format!("key id {id} is given twice")));
+            }
+            keys.push((id, XChaCha20Poly1305::new(XKey::from_slice(&key))));
+        }
+        let active = keys[0].0;
+        Ok(Self { keys, active })
+    }
+
+    /// The id of the key that seals.
+    pub fn active_key_id(&self) -> u8 {
+        self.active
+    }
+
+    /// The key id a sealed value was made with, if it is one of ours.
+    pub fn key_id_of(sealed: &[u8]) -> Option<u8> {
+        match sealed {
+            [SEALED_VERSION, id, ..] => Some(*id),
+            _ => None,
+        }
+    }
+
+    fn associated_data(tenant_id: &str, column: &str) -> Vec<u8> {
+        let mut ad = b"ratiba/credential/v1\0".to_vec();
+        ad.extend_from_slice(tenant_id.as_bytes());
+        ad.push(0);
+        ad.extend_from_slice(column.as_bytes());
+        ad
+    }
+
+    /// Seals `secret` for `column` of tenant `tenant_id` with the active key.
+    pub fn seal(&self, secret: &Secret, tenant_id: &str, column: &str) -> Result<Vec<u8>> {
+        let cipher = self
+            .keys
+            .iter()
+            .find(|(id, _)| *id == self.active)
+            .map(|(_, c)| c)
+            .ok_or_else(|| Error::backend("the active encryption key is missing"))?;
+        let mut nonce = [0u8; XNONCE_LEN];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let ad = Self::associated_data(tenant_id, column);
+        let ciphertext = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: secret.expose().as_bytes(),
+                    aad: &ad,
+                },
+            )
+            .map_err(|_| Error::backend("could not seal a credential"))?;
+        let mut out = Vec::with_capacity(2 + XNONCE_LEN + ciphertext.len());
+        out.push(SEALED_VERSION);
+        out.push(self.active);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ciphertext);
+        Ok(out)
+    }
+
+    /// Opens a value sealed for `column` of tenant `tenant_id`. Fails when the key
+    /// is not configured, or the value belongs to another tenant or column.
+    pub fn open(&self, sealed: &[u8], tenant_id: &str, column: &str) -> Result<Secret> {
+        let wrong = || {
+            Error::backend(format!(
+                "the stored {column} of tenant {tenant_id} cannot be opened with the configured keys"
+            ))
+        };
+        let Some(key_id) = Self::key_id_of(sealed) else {
+            return Err(wrong());
+        };
+        if sealed.len() < 2 + XNONCE_LEN + 16 {
+            return Err(wrong());
+        }
+        let cipher = self
+            .keys
+            .iter()
+            .find(|(id, _)| *id == key_id)
+            .map(|(_, c)| c)
+            .ok_or_else(|| {
+                Error::backend(format!(
+                    "the stored {column} of tenant {tenant_id} is sealed with key {key_id}, \
+                     which RATIBA_ENCRYPTION_KEY does not hold"
+                ))
+            })?;
+        let (nonce, ciphertext) = sealed[2..].split_at(XNONCE_LEN);
+        let ad = Self::associated_data(tenant_id, column);
+        let plain = cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: &ad,
+                },
+            )
+            .map_err(|_| wrong())?;
+        String::from_utf8(plain).map(Secret).map_err(|_| wrong())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +307,65 @@ mod tests {
         assert!(other.open(&sealed).is_err());
         assert!(sealer.open("garbage").is_err());
         assert!(Sealer::from_base64("short").is_err());
+    }
+
+    #[test]
+    fn keyring_binds_tenant_and_column() {
+        let ring = Keyring::parse(&Sealer::generate_key()).expect("key");
+        let sealed = ring
+            .seal(&Secret::new("EAAG-token"), "t1", "whatsapp_access_token")
+            .expect("seal");
+        assert_eq!(sealed[0], 1, "version byte");
+        assert_eq!(Keyring::key_id_of(&sealed), Some(1));
+        assert!(!sealed.windows(10).any(|w| w == b"EAAG-token"));
+        let opened = ring
+            .open(&sealed, "t1", "whatsapp_access_token")
+            .expect("open");
+        assert_eq!(opened.expose(), "EAAG-token");
+        assert!(
+            ring.open(&sealed, "t2", "whatsapp_access_token").is_err(),
+            "other tenant"
+        );
+        assert!(
+            ring.open(&sealed, "t1", "other_column").is_err(),
+            "other column"
+        );
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(ring.open(&tampered, "t1", "whatsapp_access_token").is_err());
+        assert!(ring.open(b"", "t1", "whatsapp_access_token").is_err());
+    }
+
+    #[test]
+    fn keyring_rotation() {
+        let (old, new) = (Sealer::generate_key(), Sealer::generate_key());
+        let before = Keyring::parse(&old).expect("one key");
+        let sealed = before.seal(&Secret::new("tok"), "t", "c").expect("seal");
+        let after = Keyring::parse(&format!("2:{new}, 1:{old}")).expect("two keys");
+        assert_eq!(after.active_key_id(), 2);
+        assert_eq!(
+            after
+                .open(&sealed, "t", "c")
+                .expect("old key opens")
+                .expose(),
+            "tok"
+        );
+        let resealed = after.seal(&Secret::new("tok"), "t", "c").expect("seal");
+        assert_eq!(Keyring::key_id_of(&resealed), Some(2));
+        assert!(
+            before.open(&resealed, "t", "c").is_err(),
+            "key 2 unknown to the old ring"
+        );
+        assert!(
+            Keyring::parse(&format!("{new},{old}")).is_err(),
+            "ids needed"
+        );
+        assert!(
+            Keyring::parse(&format!("1:{new},1:{old}")).is_err(),
+            "ids unique"
+        );
+        assert!(Keyring::parse("0:abc").is_err());
+        assert!(!format!("{after:?}").contains(&new));
     }
 }

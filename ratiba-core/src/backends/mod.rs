@@ -4,6 +4,8 @@
 #[cfg(feature = "keycloak")]
 pub mod keycloak;
 pub mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod realm_files;
 pub mod sqlite;
 pub mod text;

@@ -19,6 +19,14 @@ pub trait SchemaProvisioner: Send + Sync {
     /// tenant store holds besides [`crate::tenant::BUSINESS_TABLES`].
     fn checkpoint_tables(&self) -> &'static [&'static str];
 
+    /// Whether an abandoned [`PendingTenant`] (a crash between `prepare` and
+    /// `commit`) leaves a store behind for `reconcile` to remove. `false` for a
+    /// backend that builds the store inside the registry's own transaction
+    /// (PostgreSQL: DDL is transactional), where a crash leaves nothing at all.
+    fn abandoned_prepare_leaves_store(&self) -> bool {
+        true
+    }
+
     /// Writes everything for the tenant, uncommitted. `Conflict` when the slug is
     /// taken or being onboarded right now.
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>>;

@@ -189,6 +189,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.checkpoint_tables()
     }
 
+    fn abandoned_prepare_leaves_store(&self) -> bool {
+        self.inner.abandoned_prepare_leaves_store()
+    }
+
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>> {
         let point = FaultPoint::SchemaPrepare;
         match self.faults.strike(point).await {
