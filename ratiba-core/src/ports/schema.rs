@@ -19,6 +19,11 @@ pub trait SchemaProvisioner: Send + Sync {
     /// tenant store holds besides [`crate::tenant::BUSINESS_TABLES`].
     fn checkpoint_tables(&self) -> &'static [&'static str];
 
+    /// Cheap reachability check, for readiness probes.
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Writes everything for the tenant, uncommitted. `Conflict` when the slug is
     /// taken or being onboarded right now.
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>>;

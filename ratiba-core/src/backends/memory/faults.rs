@@ -189,6 +189,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.checkpoint_tables()
     }
 
+    async fn ping(&self) -> Result<()> {
+        self.inner.ping().await
+    }
+
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>> {
         let point = FaultPoint::SchemaPrepare;
         match self.faults.strike(point).await {
@@ -306,6 +310,10 @@ impl FaultyRealm {
 impl RealmProvisioner for FaultyRealm {
     fn backend_name(&self) -> &'static str {
         self.inner.backend_name()
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.inner.ping().await
     }
 
     async fn create(&self, realm: &RealmRequest) -> Result<()> {
