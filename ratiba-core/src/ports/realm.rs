@@ -235,6 +235,11 @@ pub enum RealmDeletion {
 pub trait RealmProvisioner: Send + Sync {
     fn backend_name(&self) -> &'static str;
 
+    /// Cheap reachability check, for readiness probes.
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Creates the whole realm at once. `Conflict` when a realm of that name exists.
     async fn create(&self, realm: &RealmRequest) -> Result<()>;
 

@@ -27,6 +27,11 @@ pub trait SchemaProvisioner: Send + Sync {
         true
     }
 
+    /// Cheap reachability check, for readiness probes.
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Writes everything for the tenant, uncommitted. `Conflict` when the slug is
     /// taken or being onboarded right now.
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>>;

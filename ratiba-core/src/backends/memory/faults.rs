@@ -193,6 +193,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.abandoned_prepare_leaves_store()
     }
 
+    async fn ping(&self) -> Result<()> {
+        self.inner.ping().await
+    }
+
     async fn prepare(&self, tenant: &NewTenant) -> Result<Box<dyn PendingTenant>> {
         let point = FaultPoint::SchemaPrepare;
         match self.faults.strike(point).await {
@@ -310,6 +314,10 @@ impl FaultyRealm {
 impl RealmProvisioner for FaultyRealm {
     fn backend_name(&self) -> &'static str {
         self.inner.backend_name()
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.inner.ping().await
     }
 
     async fn create(&self, realm: &RealmRequest) -> Result<()> {

@@ -58,6 +58,12 @@ impl RealmProvisioner for RealmFiles {
         "realm files"
     }
 
+    async fn ping(&self) -> Result<()> {
+        fs::metadata(&self.dir)
+            .map(|_| ())
+            .map_err(|e| Error::from(e).context(format!("realm directory {}", self.dir.display())))
+    }
+
     async fn create(&self, realm: &RealmRequest) -> Result<()> {
         let target = self.path(&realm.name)?;
         let body = serde_json::to_vec_pretty(&realm.representation())

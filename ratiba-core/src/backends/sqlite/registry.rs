@@ -164,6 +164,14 @@ impl SchemaProvisioner for SqliteStore {
         CHECKPOINT_TABLES
     }
 
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.registry)
+            .await
+            .map_err(|e| db_error("registry", e))?;
+        Ok(())
+    }
+
     async fn prepare(&self, new: &NewTenant) -> Result<Box<dyn PendingTenant>> {
         let slug = &new.spec.slug;
         let final_path = self.store_path(slug.as_str());

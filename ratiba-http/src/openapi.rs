@@ -1,0 +1,41 @@
+//! The OpenAPI 3.1 document, generated from the handlers and their wire types.
+
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::*;
+use crate::problem::{FieldProblem, Problem};
+use crate::routes::{catalog, health, tenants};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ratiba onboarding API", description = "Onboard tenants and their catalogs."),
+    paths(
+        tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify,
+        catalog::extract, catalog::import, catalog::commit,
+        health::healthz, health::readyz,
+    ),
+    components(schemas(
+        OnboardingRequest, TenantBody, AdminBody, VerifyBody, CheckBody, MenuText, RowBody, RelationBody,
+        ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, CommitReportBody, Health, Problem, FieldProblem,
+    )),
+    modifiers(&AdminKeyScheme),
+)]
+pub struct ApiDoc;
+
+struct AdminKeyScheme;
+
+impl Modify for AdminKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "admin_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Admin-API-Key"))),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
