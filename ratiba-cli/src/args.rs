@@ -53,6 +53,11 @@ pub enum Command {
     /// Tenants' identity realms: push them to Keycloak.
     #[command(subcommand)]
     Realms(RealmsCommand),
+    /// Bring every tenant schema to the current version (PostgreSQL).
+    Migrate(MigrateArgs),
+    /// Credential encryption keys (PostgreSQL).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// List (and with --fix remove) what failed onboardings left behind.
     Reconcile {
         /// Remove the leftovers instead of only listing them.
@@ -146,4 +151,21 @@ pub enum CatalogCommand {
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Tenants migrated at once, each in its own transaction.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub parallelism: usize,
+    /// Only list the tenants that are behind.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Re-encrypt every stored credential with the active key (the first in
+    /// RATIBA_ENCRYPTION_KEY); the old keys must still be listed after it.
+    Rotate,
 }

@@ -20,6 +20,9 @@ use crate::args::Cli;
 pub enum SchemaBackend {
     /// A registry file and one SQLite file per tenant under the data directory.
     Embedded,
+    /// PostgreSQL (`DATABASE_URL`): the registry in `public`, a schema per tenant.
+    #[cfg(feature = "postgres")]
+    Postgres(ratiba_core::backends::postgres::PgConfig),
 }
 
 /// Where the realms live.
@@ -94,6 +97,25 @@ impl Config {
                 });
                 Ok((store.clone(), store))
             }
+            #[cfg(feature = "postgres")]
+            SchemaBackend::Postgres(_) => {
+                let store = Arc::new(self.postgres_store().await?);
+                Ok((store.clone(), store))
+            }
+        }
+    }
+
+    /// The PostgreSQL store, for the commands only it has (`migrate`, `keys rotate`).
+    #[cfg(feature = "postgres")]
+    pub async fn postgres_store(&self) -> Result<ratiba_core::backends::postgres::PgStore> {
+        match &self.schema {
+            SchemaBackend::Postgres(config) => {
+                Ok(ratiba_core::backends::postgres::PgStore::connect(config).await?)
+            }
+            SchemaBackend::Embedded => bail!(
+                "this command works on the PostgreSQL store: set DATABASE_URL \
+                 (the embedded store migrates itself when it is opened)"
+            ),
         }
     }
 
@@ -117,14 +139,39 @@ impl Config {
     }
 }
 
+#[cfg(not(feature = "postgres"))]
 fn schema_backend(cli: &Cli) -> Result<SchemaBackend> {
     if cli.database_url.is_some() && !cli.embedded {
         bail!(
-            "DATABASE_URL is set, but this build of ratiba has no PostgreSQL backend yet; \
+            "DATABASE_URL is set, but this build of ratiba has no PostgreSQL backend; \
              unset it or pass --embedded to use the embedded store"
         );
     }
     Ok(SchemaBackend::Embedded)
+}
+
+/// PostgreSQL when `DATABASE_URL` is set (and not `--embedded`), else the embedded
+/// store. `RATIBA_APP_DATABASE_URL` (optional) is the application pool's role;
+/// `RATIBA_ENCRYPTION_KEY` (one base64 key, or `ID:BASE64,...` with the active key
+/// first) seals WhatsApp access tokens.
+#[cfg(feature = "postgres")]
+fn schema_backend(cli: &Cli) -> Result<SchemaBackend> {
+    use ratiba_core::backends::postgres::PgConfig;
+    let url = match &cli.database_url {
+        Some(url) if !url.trim().is_empty() && !cli.embedded => url.trim().to_string(),
+        _ => return Ok(SchemaBackend::Embedded),
+    };
+    let mut config = PgConfig::new(url);
+    config.app_url = std::env::var("RATIBA_APP_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    if let Some(key) = std::env::var("RATIBA_ENCRYPTION_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+    {
+        config.keyring = Some(ratiba_core::Keyring::parse(&key)?);
+    }
+    Ok(SchemaBackend::Postgres(config))
 }
 
 #[cfg(not(feature = "keycloak"))]

@@ -1,6 +1,10 @@
 //! One module per command group; each turns validated input into core calls and output.
 
 mod catalog;
+#[cfg(feature = "postgres")]
+mod keys;
+#[cfg(feature = "postgres")]
+mod migrate;
 mod realms;
 mod reconcile;
 mod tenants;
@@ -16,12 +20,31 @@ use crate::config::Config;
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::from_cli(&cli)?;
+    // These work on the store alone, without the other ports.
+    if matches!(cli.command, Command::Migrate(_) | Command::Keys(_)) {
+        return store_command(&config, cli.command).await;
+    }
     let onboarder = config.onboarder().await?;
     match cli.command {
+        cmd @ (Command::Migrate(_) | Command::Keys(_)) => store_command(&config, cmd).await,
         Command::Tenants(cmd) => tenants::run(&onboarder, &config, cmd).await,
         Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
         Command::Realms(cmd) => realms::run(&onboarder, &config, cmd).await,
         Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
+    }
+}
+
+/// Commands of the PostgreSQL store only.
+async fn store_command(config: &Config, command: Command) -> Result<ExitCode> {
+    match command {
+        #[cfg(feature = "postgres")]
+        Command::Migrate(args) => migrate::run(config, args).await,
+        #[cfg(feature = "postgres")]
+        Command::Keys(cmd) => keys::run(config, cmd).await,
+        _ => {
+            let _ = config;
+            anyhow::bail!("this command needs a build of ratiba with the PostgreSQL backend")
+        }
     }
 }
 

@@ -43,8 +43,8 @@ use crate::secrets::Keyring;
 /// also the associated data's column name, so a ciphertext opens only there.
 pub const TOKEN_COLUMN: &str = "tenants.whatsapp_access_token";
 
-/// How to reach PostgreSQL.
-#[derive(Debug, Clone)]
+/// How to reach PostgreSQL. `Debug` hides the URLs' passwords.
+#[derive(Clone)]
 pub struct PgConfig {
     /// The admin URL: DDL, registry writes, migrations.
     pub url: String,
@@ -58,6 +58,38 @@ pub struct PgConfig {
     pub acquire_timeout: Duration,
     /// Seals WhatsApp access tokens; without it, a request carrying one is refused.
     pub keyring: Option<Keyring>,
+}
+
+impl std::fmt::Debug for PgConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgConfig")
+            .field("url", &redact_url(&self.url))
+            .field("app_url", &self.app_url.as_deref().map(redact_url))
+            .field("database", &self.database)
+            .field("admin_connections", &self.admin_connections)
+            .field("app_connections", &self.app_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("keyring", &self.keyring)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".into();
+    };
+    match rest.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_string(),
+    }
 }
 
 impl PgConfig {
@@ -167,3 +199,20 @@ pub(crate) const SLUG_LOCK_SQL: &str =
 
 /// Waits at most this long for another writer of the same slug.
 pub(crate) const SLUG_LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '2s'";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_passwords() {
+        let config = PgConfig::new("postgres://ratiba:hunter2@db.local:5432/ratiba");
+        let text = format!("{config:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("postgres://ratiba:***@db.local:5432/ratiba"),
+            "{text}"
+        );
+        assert_eq!(redact_url("postgres://u@h/d"), "postgres://u@h/d");
+    }
+}
