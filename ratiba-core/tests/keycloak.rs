@@ -502,3 +502,165 @@ async fn an_undeclared_phone_attribute_is_caught_and_undone() {
     assert!(err.to_string().contains("phone_number"), "{err}");
     assert!(kc.get("kct_undeclared").await.expect("get").is_none());
 }
+
+/// A scripted stand-in for Keycloak on a local port: answers each request with
+/// what `answer(method, path, nth request of that kind)` says, and counts requests.
+mod mock {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    pub type Answer = fn(&str, &str, usize) -> (u16, String);
+
+    #[derive(Clone, Default)]
+    pub struct Seen(Arc<Mutex<HashMap<String, usize>>>);
+
+    impl Seen {
+        pub fn count(&self, key: &str) -> usize {
+            self.0
+                .lock()
+                .map(|m| m.get(key).copied().unwrap_or(0))
+                .unwrap_or(0)
+        }
+    }
+
+    pub async fn start(answer: Answer) -> (String, Seen, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Seen::default();
+        let counts = seen.clone();
+        let task = tokio::spawn(async move {
+            // Bounded: the tests below make a few dozen requests at most.
+            for _ in 0..200 {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    break;
+                };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let head_end = loop {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break None,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break Some(i + 4);
+                    }
+                };
+                let Some(head_end) = head_end else { continue };
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                while buf.len() < head_end + length {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let mut first = head.split_whitespace();
+                let method = first.next().unwrap_or_default().to_string();
+                let path = first
+                    .next()
+                    .unwrap_or_default()
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let key = format!("{method} {path}");
+                let nth = {
+                    let mut m = counts.0.lock().unwrap_or_else(|e| e.into_inner());
+                    let n = m.entry(key).or_insert(0);
+                    *n += 1;
+                    *n
+                };
+                let (status, body) = answer(&method, &path, nth);
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        (url, seen, task)
+    }
+
+    pub fn token(expires_in: u64) -> (u16, String) {
+        (
+            200,
+            format!(r#"{{"access_token":"t","expires_in":{expires_in},"token_type":"Bearer"}}"#),
+        )
+    }
+}
+
+const TOKEN_PATH: &str = "POST /realms/master/protocol/openid-connect/token";
+
+#[tokio::test]
+async fn the_admin_token_is_cached_and_renewed_before_it_expires() {
+    let (url, seen, task) = mock::start(|method, path, _| match (method, path) {
+        ("POST", "/realms/master/protocol/openid-connect/token") => mock::token(2),
+        _ => (404, r#"{"error":"Realm not found."}"#.into()),
+    })
+    .await;
+    let kc = KeycloakRealms::new(quick(url)).expect("config");
+    for _ in 0..3 {
+        assert!(kc.get("kct_mock").await.expect("get").is_none());
+    }
+    assert_eq!(seen.count(TOKEN_PATH), 1, "one login for three calls");
+    // A 2 s token is renewed a third of its life early: after ~1.4 s.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(kc.get("kct_mock").await.expect("get").is_none());
+    assert_eq!(seen.count(TOKEN_PATH), 2, "renewed before expiry");
+    task.abort();
+}
+
+#[tokio::test]
+async fn idempotent_calls_retry_5xx_and_the_create_post_does_not() {
+    let (url, seen, task) = mock::start(|method, path, nth| match (method, path) {
+        ("POST", "/realms/master/protocol/openid-connect/token") => mock::token(60),
+        // GET: two 503s, then "not found".
+        ("GET", "/admin/realms/kct_flaky") if nth <= 2 => (503, String::new()),
+        ("GET", _) => (404, "{}".into()),
+        ("POST", "/admin/realms") => (500, r#"{"errorMessage":"boom"}"#.into()),
+        _ => (404, "{}".into()),
+    })
+    .await;
+    let kc = KeycloakRealms::new(quick(url)).expect("config");
+    assert!(kc.get("kct_flaky").await.expect("retried").is_none());
+    assert_eq!(seen.count("GET /admin/realms/kct_flaky"), 3);
+    let req = RealmRequest::for_tenant(&testing::new_tenant("kct_flaky"), &Default::default());
+    let err = kc.create(&req).await.expect_err("500");
+    assert_eq!(err.kind(), &ErrorKind::Backend, "{err}");
+    assert_eq!(
+        seen.count("POST /admin/realms"),
+        1,
+        "a POST is never repeated"
+    );
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_403_is_a_backend_error_and_a_503_on_create_is_retryable() {
+    let (url, _seen, task) = mock::start(|method, path, _| match (method, path) {
+        ("POST", "/realms/master/protocol/openid-connect/token") => mock::token(60),
+        ("GET", _) => (403, "{}".into()),
+        ("POST", "/admin/realms") => (503, String::new()),
+        _ => (404, "{}".into()),
+    })
+    .await;
+    let kc = KeycloakRealms::new(quick(url)).expect("config");
+    let err = kc.get("kct_forbidden").await.expect_err("403");
+    assert_eq!(err.kind(), &ErrorKind::Backend, "{err}");
+    let req = RealmRequest::for_tenant(&testing::new_tenant("kct_busy"), &Default::default());
+    let err = kc.create(&req).await.expect_err("503");
+    assert!(err.is_retryable(), "{err}");
+    task.abort();
+}
