@@ -58,6 +58,8 @@ pub enum Command {
     /// Credential encryption keys (PostgreSQL).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Serve the HTTP API (default port 8010).
+    Serve(ServeArgs),
     /// List (and with --fix remove) what failed onboardings left behind.
     Reconcile {
         /// Remove the leftovers instead of only listing them.
@@ -168,4 +170,16 @@ pub enum KeysCommand {
     /// Re-encrypt every stored credential with the active key (the first in
     /// RATIBA_ENCRYPTION_KEY); the old keys must still be listed after it.
     Rotate,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; 0.0.0.0 to accept connections from other hosts.
+    #[arg(long, env = "RATIBA_HOST", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    #[arg(long, env = "PORT", default_value_t = 8010)]
+    pub port: u16,
+    /// The platform key for `X-Admin-API-Key`. Unset: a random key is generated and printed once.
+    #[arg(long, env = "ADMIN_API_KEY", hide_env_values = true)]
+    pub admin_api_key: Option<String>,
 }

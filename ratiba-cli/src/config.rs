@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use ratiba_core::backends::realm_files::RealmFiles;
 use ratiba_core::backends::sqlite::SqliteStore;
 use ratiba_core::backends::text::TextExtractor;
+use ratiba_core::ports::IdempotencyStore;
 use ratiba_core::{
     CatalogExtractor, Journal, Onboarder, OnboarderSettings, Ports, RealmProvisioner,
     SchemaProvisioner, Sealer,
@@ -73,11 +74,50 @@ impl Config {
             realms: self.realm_port().await?,
             extractor: self.extractor(),
         };
-        let settings = OnboarderSettings {
+        Ok(Onboarder::new(ports, self.onboarder_settings()))
+    }
+
+    fn onboarder_settings(&self) -> OnboarderSettings {
+        OnboarderSettings {
             realm: self.realm_settings.clone(),
             ..OnboarderSettings::default()
+        }
+    }
+
+    async fn sqlite_store(&self) -> Result<SqliteStore> {
+        Ok(match self.sealer()? {
+            Some(sealer) => SqliteStore::open_with_sealer(&self.data_dir, sealer).await?,
+            None => SqliteStore::open(&self.data_dir).await?,
+        })
+    }
+
+    /// The Onboarder and the store of idempotency keys, sharing one connection pool.
+    pub async fn server_parts(&self) -> Result<(Onboarder, Arc<dyn IdempotencyStore>)> {
+        let (schema, journal, idempotency): (
+            Arc<dyn SchemaProvisioner>,
+            Arc<dyn Journal>,
+            Arc<dyn IdempotencyStore>,
+        ) = match self.schema {
+            SchemaBackend::Embedded => {
+                let store = Arc::new(self.sqlite_store().await?);
+                (store.clone(), store.clone(), store)
+            }
+            #[cfg(feature = "postgres")]
+            SchemaBackend::Postgres(_) => {
+                let store = Arc::new(self.postgres_store().await?);
+                (store.clone(), store.clone(), store)
+            }
         };
-        Ok(Onboarder::new(ports, settings))
+        let ports = Ports {
+            schema,
+            journal,
+            realms: self.realm_port().await?,
+            extractor: self.extractor(),
+        };
+        Ok((
+            Onboarder::new(ports, self.onboarder_settings()),
+            idempotency,
+        ))
     }
 
     fn sealer(&self) -> Result<Option<Sealer>> {
@@ -91,10 +131,7 @@ impl Config {
     async fn schema_ports(&self) -> Result<(Arc<dyn SchemaProvisioner>, Arc<dyn Journal>)> {
         match self.schema {
             SchemaBackend::Embedded => {
-                let store = Arc::new(match self.sealer()? {
-                    Some(sealer) => SqliteStore::open_with_sealer(&self.data_dir, sealer).await?,
-                    None => SqliteStore::open(&self.data_dir).await?,
-                });
+                let store = Arc::new(self.sqlite_store().await?);
                 Ok((store.clone(), store))
             }
             #[cfg(feature = "postgres")]

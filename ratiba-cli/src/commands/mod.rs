@@ -7,6 +7,7 @@ mod keys;
 mod migrate;
 mod realms;
 mod reconcile;
+mod serve;
 mod tenants;
 
 use std::io::{IsTerminal, Read};
@@ -24,6 +25,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if matches!(cli.command, Command::Migrate(_) | Command::Keys(_)) {
         return store_command(&config, cli.command).await;
     }
+    if let Command::Serve(args) = cli.command {
+        return serve::run(&config, args).await;
+    }
     let onboarder = config.onboarder().await?;
     match cli.command {
         cmd @ (Command::Migrate(_) | Command::Keys(_)) => store_command(&config, cmd).await,
@@ -31,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
         Command::Realms(cmd) => realms::run(&onboarder, &config, cmd).await,
         Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
+        Command::Serve(args) => serve::run(&config, args).await,
     }
 }
 
