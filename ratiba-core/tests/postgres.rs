@@ -141,6 +141,18 @@ async fn journal_conformance() {
 }
 
 #[tokio::test]
+async fn idempotency_conformance() {
+    let Some(db) = test_db("idem").await else {
+        return;
+    };
+    let store = db.store().await;
+    store.ping().await.expect("ping");
+    testing::idempotency::run_all(&store).await;
+    store.close().await;
+    db.finish().await;
+}
+
+#[tokio::test]
 async fn registry_migrations_are_idempotent_and_serialized() {
     let Some(db) = test_db("registry").await else {
         return;
@@ -161,7 +173,7 @@ async fn registry_migrations_are_idempotent_and_serialized() {
             .fetch_all(&mut conn)
             .await
             .expect("versions");
-    assert_eq!(versions, [1]);
+    assert_eq!(versions, [1, 2]);
     conn.close().await.ok();
     db.finish().await;
 }

@@ -24,14 +24,21 @@ pub(super) struct RegistryMigration {
     sql: &'static str,
 }
 
-const REGISTRY: &[RegistryMigration] = &[RegistryMigration {
-    version: 1,
-    name: "registry",
-    sql: include_str!("../../../migrations/postgres/registry/0001_registry.sql"),
-}];
+const REGISTRY: &[RegistryMigration] = &[
+    RegistryMigration {
+        version: 1,
+        name: "registry",
+        sql: include_str!("../../../migrations/postgres/registry/0001_registry.sql"),
+    },
+    RegistryMigration {
+        version: 2,
+        name: "idempotency",
+        sql: include_str!("../../../migrations/postgres/registry/0002_idempotency.sql"),
+    },
+];
 
 /// The registry version this build brings a database to.
-pub const REGISTRY_VERSION: i32 = 1;
+pub const REGISTRY_VERSION: i32 = 2;
 
 /// The version of `migrations/postgres/tenant/snapshot.sql`.
 pub const TENANT_SNAPSHOT_VERSION: i32 = 1;

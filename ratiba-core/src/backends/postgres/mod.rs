@@ -17,6 +17,7 @@
 
 mod catalog;
 mod error;
+mod idempotency;
 mod ident;
 mod journal;
 mod migrate;

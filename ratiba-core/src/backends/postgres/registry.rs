@@ -349,6 +349,14 @@ impl SchemaProvisioner for PgStore {
         false
     }
 
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.admin)
+            .await
+            .map_err(|e| db_error("ping PostgreSQL", e))?;
+        Ok(())
+    }
+
     async fn prepare(&self, new: &NewTenant) -> Result<Box<dyn PendingTenant>> {
         let mut conn = self
             .admin
