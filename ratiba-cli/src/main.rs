@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    reset_sigpipe();
     // A missing .env is normal; a broken one is worth a warning, not a failure.
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
@@ -46,3 +47,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// `ratiba tenants list | head` must end quietly, like other Unix tools, rather
+/// than panic in `println!` on a closed pipe: restore the default SIGPIPE action
+/// that Rust's runtime replaces.
+#[cfg(unix)]
+fn reset_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn reset_sigpipe() {}
