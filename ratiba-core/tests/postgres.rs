@@ -1095,3 +1095,38 @@ async fn an_unreachable_server_is_unavailable() {
         "{bad:?}"
     );
 }
+
+#[tokio::test]
+async fn verify_checks_indexes_version_and_checkpoint_rows() {
+    let Some(db) = test_db("verify").await else {
+        return;
+    };
+    let store = db.store().await;
+    let o = onboarder(&store, MemoryRealms::new(), None);
+    o.onboard(testing::spec("spa_v")).await.expect("onboard");
+    let report = o.verify(&slug("spa_v")).await.expect("verify");
+    assert!(report.ok, "{:?}", report.failed().collect::<Vec<_>>());
+    for name in ["indexes", "schema_version", "checkpoint_migrations"] {
+        assert!(
+            report.checks.iter().any(|c| c.name == name),
+            "{name} checked"
+        );
+    }
+    let mut conn = db.conn().await;
+    conn.execute(
+        "DROP INDEX tenant_spa_v.checkpoints_thread_id_idx;
+         DELETE FROM tenant_spa_v.checkpoint_migrations WHERE v = 9;
+         UPDATE public.tenants SET schema_version = 0 WHERE slug = 'spa_v'",
+    )
+    .await
+    .expect("break it");
+    let report = o.verify(&slug("spa_v")).await.expect("verify");
+    let failed: Vec<&str> = report.failed().map(|c| c.name).collect();
+    assert_eq!(
+        failed,
+        ["indexes", "schema_version", "checkpoint_migrations"]
+    );
+    conn.close().await.ok();
+    store.close().await;
+    db.finish().await;
+}

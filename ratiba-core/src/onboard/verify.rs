@@ -87,6 +87,11 @@ impl Onboarder {
                 format!("missing: {}", missing.join(", "))
             },
         ));
+        if store.store_exists {
+            for c in self.schema.store_checks(slug).await? {
+                checks.push(check(c.name, c.ok, c.detail));
+            }
+        }
 
         let realm = self.realms.get(slug.as_str()).await?;
         checks.push(check(

@@ -14,4 +14,4 @@ pub use journal::{Journal, JournalEntry, JournalState, Leftover};
 pub use realm::{
     RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest, RealmSettings, RealmUser,
 };
-pub use schema::{PendingTenant, SchemaProvisioner, StoreInspection};
+pub use schema::{PendingTenant, SchemaProvisioner, StoreCheck, StoreInspection};

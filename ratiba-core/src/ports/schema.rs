@@ -48,6 +48,13 @@ pub trait SchemaProvisioner: Send + Sync {
     /// What the tenant store holds, for `verify`.
     async fn inspect(&self, slug: &Slug) -> Result<StoreInspection>;
 
+    /// Checks of the tenant store beyond its tables, added to `verify`'s report
+    /// (PostgreSQL: indexes and primary keys, the recorded schema version,
+    /// LangGraph's migration rows). None by default.
+    async fn store_checks(&self, _slug: &Slug) -> Result<Vec<StoreCheck>> {
+        Ok(Vec::new())
+    }
+
     /// Tenant stores with no committed registry row: leftovers of crashed onboardings.
     async fn orphan_stores(&self) -> Result<Vec<String>>;
 
@@ -82,4 +89,12 @@ pub struct StoreInspection {
     pub store_exists: bool,
     /// The tables found in the store, sorted.
     pub tables: Vec<String>,
+}
+
+/// One backend-specific check of a tenant store, for `verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
 }

@@ -193,6 +193,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.abandoned_prepare_leaves_store()
     }
 
+    async fn store_checks(&self, slug: &Slug) -> Result<Vec<crate::ports::StoreCheck>> {
+        self.inner.store_checks(slug).await
+    }
+
     async fn ping(&self) -> Result<()> {
         self.inner.ping().await
     }

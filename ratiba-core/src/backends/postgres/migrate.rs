@@ -168,7 +168,7 @@ impl MigrateReport {
     }
 }
 
-fn check_upgrades(upgrades: &[TenantMigration]) -> Result<i32> {
+pub(super) fn check_upgrades(upgrades: &[TenantMigration]) -> Result<i32> {
     let mut last = TENANT_SNAPSHOT_VERSION;
     for m in upgrades {
         if m.version <= last && m.version > TENANT_SNAPSHOT_VERSION {

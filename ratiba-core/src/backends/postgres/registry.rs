@@ -16,7 +16,7 @@ use super::migrate::{TENANT_SNAPSHOT, TENANT_SNAPSHOT_VERSION};
 use super::{db_error, PgStore, SLUG_LOCK_SQL, SLUG_LOCK_TIMEOUT, TOKEN_COLUMN};
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
-use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
+use crate::ports::{PendingTenant, SchemaProvisioner, StoreCheck, StoreInspection};
 use crate::secrets::Secret;
 use crate::tenant::{AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus};
 
@@ -27,6 +27,19 @@ pub(super) const CHECKPOINT_TABLES: &[&str] = &[
     "checkpoint_blobs",
     "checkpoint_writes",
 ];
+
+/// The named indexes of the snapshot (primary keys are checked on their own).
+const EXPECTED_INDEXES: &[&str] = &[
+    "staff_schedules_staff",
+    "customer_sessions_thread",
+    "appointments_staff_time",
+    "checkpoints_thread_id_idx",
+    "checkpoint_blobs_thread_id_idx",
+    "checkpoint_writes_thread_id_idx",
+];
+
+/// How many migrations langgraph-checkpoint-postgres 3.2.x has (rows v = 0..9).
+const LANGGRAPH_MIGRATIONS: i32 = 10;
 
 /// A tenant id (a ULID) as the UUID PostgreSQL stores: the same 128 bits.
 pub(super) fn ulid_to_uuid(id: &Ulid) -> String {
@@ -449,6 +462,105 @@ impl SchemaProvisioner for PgStore {
             store_exists: true,
             tables,
         })
+    }
+
+    async fn store_checks(&self, slug: &Slug) -> Result<Vec<StoreCheck>> {
+        let schema = schema_name(slug)?;
+        let what = "verify tenant schema";
+        let mut checks = Vec::new();
+        let present: Vec<String> = sqlx::query_scalar(
+            "SELECT i.relname::text FROM pg_index x
+               JOIN pg_class i ON i.oid = x.indexrelid
+               JOIN pg_namespace n ON n.oid = i.relnamespace
+              WHERE n.nspname = $1 AND x.indisvalid",
+        )
+        .bind(schema.name())
+        .fetch_all(&self.admin)
+        .await
+        .map_err(|e| db_error(what, e))?;
+        let missing: Vec<&str> = EXPECTED_INDEXES
+            .iter()
+            .copied()
+            .filter(|i| !present.iter().any(|p| p == i))
+            .collect();
+        let without_pk: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND c.relkind = 'r'
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p')
+              ORDER BY 1",
+        )
+        .bind(schema.name())
+        .fetch_all(&self.admin)
+        .await
+        .map_err(|e| db_error(what, e))?;
+        checks.push(StoreCheck {
+            name: "indexes",
+            ok: missing.is_empty() && without_pk.is_empty(),
+            detail: match (missing.is_empty(), without_pk.is_empty()) {
+                (true, true) => format!(
+                    "{} valid indexes, every table has a primary key",
+                    present.len()
+                ),
+                (false, _) => format!("missing or invalid: {}", missing.join(", ")),
+                (true, false) => format!("no primary key: {}", without_pk.join(", ")),
+            },
+        });
+        let current = super::migrate::check_upgrades(super::migrate::TENANT_UPGRADES)?;
+        let version: Option<i32> =
+            sqlx::query_scalar("SELECT schema_version FROM public.tenants WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(&self.admin)
+                .await
+                .map_err(|e| db_error(what, e))?;
+        checks.push(match version {
+            Some(v) if v == current => StoreCheck {
+                name: "schema_version",
+                ok: true,
+                detail: format!("version {v} (current)"),
+            },
+            Some(v) if v > current => StoreCheck {
+                name: "schema_version",
+                ok: true,
+                detail: format!("version {v}, newer than this build's {current}"),
+            },
+            Some(v) => StoreCheck {
+                name: "schema_version",
+                ok: false,
+                detail: format!("version {v}, current is {current}: run `ratiba migrate`"),
+            },
+            None => StoreCheck {
+                name: "schema_version",
+                ok: false,
+                detail: "no registry row records the version".into(),
+            },
+        });
+        let table = format!("{}.checkpoint_migrations", schema.quoted());
+        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+            .bind(&table)
+            .fetch_one(&self.admin)
+            .await
+            .map_err(|e| db_error(what, e))?;
+        let rows: Vec<i32> = if exists {
+            sqlx::query_scalar(&format!("SELECT v FROM {table} ORDER BY v"))
+                .fetch_all(&self.admin)
+                .await
+                .map_err(|e| db_error(what, e))?
+        } else {
+            Vec::new()
+        };
+        let want: Vec<i32> = (0..LANGGRAPH_MIGRATIONS).collect();
+        checks.push(StoreCheck {
+            name: "checkpoint_migrations",
+            ok: rows == want,
+            detail: if rows == want {
+                format!("LangGraph migrations 0..{}", LANGGRAPH_MIGRATIONS - 1)
+            } else if !exists {
+                "table checkpoint_migrations is missing".into()
+            } else {
+                format!("rows {rows:?}, expected 0..{}", LANGGRAPH_MIGRATIONS - 1)
+            },
+        });
+        Ok(checks)
     }
 
     async fn orphan_stores(&self) -> Result<Vec<String>> {
