@@ -1130,3 +1130,181 @@ async fn verify_checks_indexes_version_and_checkpoint_rows() {
     store.close().await;
     db.finish().await;
 }
+
+// ---------------------------------------------------------------- SIGKILL at each step
+
+/// Set in the child process of [`sigkill_at_every_step_boundary`]: `DB|REALM_DIR|POINT`.
+const CHILD_ENV: &str = "RATIBA_TEST_SIGKILL_CHILD";
+
+fn fault_point(name: &str) -> FaultPoint {
+    match name {
+        "schema_prepare" => FaultPoint::SchemaPrepare,
+        "realm_create" => FaultPoint::RealmCreate,
+        "schema_commit" => FaultPoint::SchemaCommit,
+        _ => FaultPoint::JournalFinish,
+    }
+}
+
+async fn file_onboarder(
+    store: &PgStore,
+    realm_dir: &std::path::Path,
+    faults: &Faults,
+) -> Onboarder {
+    let store = Arc::new(store.clone());
+    let realms =
+        ratiba_core::backends::realm_files::RealmFiles::open(realm_dir).expect("realm files");
+    let ports = Ports {
+        schema: store.clone(),
+        journal: store,
+        realms: Arc::new(realms),
+        extractor: Arc::new(TextExtractor::new()),
+    }
+    .with_faults(faults);
+    Onboarder::new(
+        ports,
+        OnboarderSettings {
+            reconcile_grace: Duration::ZERO,
+            ..OnboarderSettings::default()
+        },
+    )
+}
+
+/// Not a test on its own: the onboarding process that the test below kills. It
+/// waits a minute before one step, so the parent can kill it there.
+#[tokio::test]
+async fn sigkill_child() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let mut parts = spec.split('|');
+    let (Some(url), Some(db), Some(dir), Some(point)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        panic!("bad {CHILD_ENV}");
+    };
+    let store = PgStore::connect(&PgConfig::new(url).with_database(db))
+        .await
+        .expect("store");
+    let faults = Faults::new();
+    faults.delay(fault_point(point), Duration::from_secs(60));
+    let o = file_onboarder(&store, std::path::Path::new(dir), &faults).await;
+    let _ = o.onboard(testing::spec("spa_kill")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_every_step_boundary() {
+    if std::env::var(CHILD_ENV).is_ok() {
+        return;
+    }
+    let Some(db) = test_db("sigkill").await else {
+        return;
+    };
+    let store = db.store().await;
+    let mut conn = db.conn().await;
+    for point in [
+        "schema_prepare",
+        "realm_create",
+        "schema_commit",
+        "journal_finish",
+    ] {
+        let realm_dir = tempfile::tempdir().expect("tempdir");
+        let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--exact", "sigkill_child", "--test-threads", "1"])
+            .env(
+                CHILD_ENV,
+                format!(
+                    "{}|{}|{}|{point}",
+                    db.url,
+                    db.name,
+                    realm_dir.path().display()
+                ),
+            )
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn the onboarding process");
+        // Wait until the child sits at the step boundary, as seen from outside.
+        let realms =
+            ratiba_core::backends::realm_files::RealmFiles::open(realm_dir.path()).expect("realms");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let journal: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM public.onboarding_journal WHERE slug = 'spa_kill' AND state = 'started'",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .expect("journal");
+            let locked: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                  WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .expect("locks");
+            let realm = ratiba_core::RealmProvisioner::get(&realms, "spa_kill")
+                .await
+                .expect("realm");
+            let committed = store.get(&slug("spa_kill")).await.is_ok();
+            let there = match point {
+                "schema_prepare" => journal == 1,
+                "realm_create" => journal == 1 && locked >= 1,
+                "schema_commit" => realm.is_some() && locked >= 1,
+                _ => committed,
+            };
+            if there {
+                break;
+            }
+            assert!(
+                child.try_wait().expect("child").is_none(),
+                "the onboarding process ended before {point}"
+            );
+            assert!(Instant::now() < deadline, "the child never reached {point}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reap");
+        // Give the server a moment to notice the dead connection.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE l.locktype = 'advisory' AND a.datname = current_database()",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .expect("locks")
+            > 0
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the dead transaction's lock stays"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+
+        let o = file_onboarder(&store, realm_dir.path(), &Faults::new()).await;
+        let report = o.reconcile(true).await.expect("reconcile --fix");
+        assert_eq!(report.failures(), 0, "{point}: {report:?}");
+        match o.get(&slug("spa_kill")).await {
+            Ok(_) => {
+                assert_eq!(point, "journal_finish", "only a committed onboarding stays");
+                assert_complete(&o, "spa_kill").await;
+                let err = o
+                    .onboard(testing::spec("spa_kill"))
+                    .await
+                    .expect_err("exists");
+                assert_eq!(err.kind(), &ErrorKind::Conflict);
+            }
+            Err(_) => {
+                assert_nothing_left(&o, "spa_kill").await;
+                o.onboard(testing::spec("spa_kill"))
+                    .await
+                    .expect("a new onboarding succeeds");
+                assert_complete(&o, "spa_kill").await;
+            }
+        }
+        o.delete(&slug("spa_kill")).await.expect("cleanup");
+    }
+    conn.close().await.ok();
+    store.close().await;
+    db.finish().await;
+}
