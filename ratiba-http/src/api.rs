@@ -176,3 +176,19 @@ pub struct Health {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<CheckBody>,
 }
+
+/// WhatsApp Cloud API credentials; the token is stored sealed and never returned.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WhatsAppRequest {
+    pub whatsapp_phone_number_id: String,
+    pub whatsapp_access_token: String,
+    pub whatsapp_business_account_id: Option<String>,
+}
+
+/// Only whether credentials are configured; never the credentials.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsAppStatus {
+    pub slug: String,
+    pub whatsapp_configured: bool,
+}

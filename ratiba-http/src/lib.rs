@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 
 pub use auth::AdminKey;
@@ -40,6 +40,10 @@ pub fn app(state: AppState) -> Router {
             get(tenants::show).delete(tenants::delete),
         )
         .route("/api/v1/admin/tenants/{slug}/verify", get(tenants::verify))
+        .route(
+            "/api/v1/admin/tenants/{slug}/whatsapp",
+            put(tenants::put_whatsapp).layer(json),
+        )
         .route(
             "/api/v1/admin/catalog/extract",
             post(catalog::extract).layer(upload),

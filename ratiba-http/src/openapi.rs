@@ -12,13 +12,14 @@ use crate::routes::{catalog, health, tenants};
 #[openapi(
     info(title = "Ratiba onboarding API", description = "Onboard tenants and their catalogs."),
     paths(
-        tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify,
+        tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify, tenants::put_whatsapp,
         catalog::extract, catalog::import, catalog::commit,
         health::healthz, health::readyz,
     ),
     components(schemas(
         OnboardingRequest, TenantBody, AdminBody, VerifyBody, CheckBody, MenuText, RowBody, RelationBody,
         ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, CommitReportBody, Health, Problem, FieldProblem,
+        WhatsAppRequest, WhatsAppStatus,
     )),
     modifiers(&AdminKeyScheme),
 )]

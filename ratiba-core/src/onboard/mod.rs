@@ -160,6 +160,15 @@ impl Onboarder {
         self.schema.list().await
     }
 
+    /// Replaces a tenant's WhatsApp credentials; the token is stored sealed.
+    pub async fn set_whatsapp(
+        &self,
+        slug: &Slug,
+        credentials: &crate::tenant::WhatsAppCredentials,
+    ) -> Result<()> {
+        self.schema.set_whatsapp(slug, credentials).await
+    }
+
     /// Deletes the realm, then the registry rows and the store. The realm goes
     /// first so a failure leaves a tenant that `delete` can be retried on.
     pub async fn delete(&self, slug: &Slug) -> Result<()> {

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::Result;
-use crate::tenant::{NewTenant, Slug, Tenant};
+use crate::tenant::{NewTenant, Slug, Tenant, WhatsAppCredentials};
 
 /// Two-phase provisioning: [`SchemaProvisioner::prepare`] writes the registry rows and
 /// the tenant store without making them visible; the Onboarder then creates the realm
@@ -60,6 +60,16 @@ pub trait SchemaProvisioner: Send + Sync {
 
     /// Removes one orphan store; `Conflict` when a registered tenant owns it.
     async fn drop_orphan_store(&self, name: &str) -> Result<()>;
+
+    /// Replaces the tenant's WhatsApp credentials (the token stored sealed).
+    /// `NotFound` when no tenant has this slug.
+    async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
+        let _ = (slug, credentials);
+        Err(crate::Error::backend(format!(
+            "the {} backend cannot store WhatsApp credentials",
+            self.backend_name()
+        )))
+    }
 
     /// Records an extraction for review; returns the import id.
     async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String>;

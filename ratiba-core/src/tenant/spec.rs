@@ -25,6 +25,61 @@ pub struct WhatsAppCredentials {
 }
 
 impl WhatsAppCredentials {
+    /// The body of `PUT .../whatsapp`: the access token and the phone number id are
+    /// required, the business account id optional; every problem reported at once.
+    pub fn parse(value: &Value) -> Result<Self> {
+        let Some(map) = value.as_object() else {
+            return Err(Error::field("body", "must be a JSON object"));
+        };
+        let mut errors = Vec::new();
+        let mut fields = Fields {
+            map,
+            errors: &mut errors,
+        };
+        let phone_number_id = match fields.optional_str("whatsapp_phone_number_id") {
+            Some(raw) => fields.digits("whatsapp_phone_number_id", raw),
+            None => {
+                fields.fail("whatsapp_phone_number_id", "is required");
+                None
+            }
+        };
+        let access_token = match fields.optional_str("whatsapp_access_token") {
+            Some(raw) if raw.chars().any(char::is_whitespace) => {
+                fields.fail("whatsapp_access_token", "must be a token without spaces");
+                None
+            }
+            Some(raw) => Some(Secret::new(raw)),
+            None => {
+                fields.fail("whatsapp_access_token", "is required");
+                None
+            }
+        };
+        let business_account_id = fields
+            .optional_str("whatsapp_business_account_id")
+            .and_then(|raw| fields.digits("whatsapp_business_account_id", raw));
+        const ALLOWED: [&str; 3] = [
+            "whatsapp_phone_number_id",
+            "whatsapp_access_token",
+            "whatsapp_business_account_id",
+        ];
+        for key in map.keys() {
+            if !ALLOWED.contains(&key.as_str()) {
+                errors.push(FieldError::new(
+                    key.clone(),
+                    format!("is not a credential field; known: {}", ALLOWED.join(", ")),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::validation(errors));
+        }
+        Ok(Self {
+            phone_number_id,
+            access_token,
+            business_account_id,
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.phone_number_id.is_none()
             && self.access_token.is_none()

@@ -250,3 +250,27 @@ pub async fn catalog_commit_rules(p: &dyn SchemaProvisioner) {
     assert_eq!(missing.kind(), &ErrorKind::NotFound);
     p.delete(&s).await.expect("cleanup");
 }
+
+/// Credentials can be replaced on a tenant, and never on a missing one.
+/// (Not yet in `run_all`: every backend implements it first.)
+pub async fn whatsapp_credentials(p: &dyn SchemaProvisioner) {
+    let s = slug("conf_whatsapp");
+    p.prepare(&new_tenant("conf_whatsapp"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    let creds = crate::tenant::WhatsAppCredentials::parse(&serde_json::json!({
+        "whatsapp_phone_number_id": "1234567890", "whatsapp_access_token": "EAAGconformance"
+    }))
+    .expect("valid");
+    p.set_whatsapp(&s, &creds).await.expect("set");
+    p.set_whatsapp(&s, &creds).await.expect("set again");
+    let err = p
+        .set_whatsapp(&slug("conf_nobody"), &creds)
+        .await
+        .expect_err("missing tenant");
+    assert_eq!(err.kind(), &ErrorKind::NotFound);
+    p.delete(&s).await.expect("cleanup");
+}

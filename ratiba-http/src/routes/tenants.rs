@@ -4,9 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ratiba_core::tenant::WhatsAppCredentials;
 use ratiba_core::{Slug, TenantSpec};
 
-use crate::api::{wire, OnboardingRequest, TenantBody, VerifyBody};
+use crate::api::{
+    wire, OnboardingRequest, TenantBody, VerifyBody, WhatsAppRequest, WhatsAppStatus,
+};
 use crate::auth::Admin;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -92,6 +95,30 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     state.onboarder.delete(&slug(&raw)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replace the tenant's WhatsApp credentials.
+#[utoipa::path(put, path = "/api/v1/admin/tenants/{slug}/whatsapp", tag = "tenants",
+    params(("slug" = String, Path)),
+    request_body = WhatsAppRequest,
+    responses((status = 200, body = WhatsAppStatus), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = [])))]
+pub async fn put_whatsapp(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<WhatsAppStatus>, ApiError> {
+    let slug = slug(&raw)?;
+    let body = body::bytes(body, state.limits.json_bytes)?;
+    let credentials = WhatsAppCredentials::parse(&body::json_value(&headers, &body)?)?;
+    state.onboarder.set_whatsapp(&slug, &credentials).await?;
+    Ok(Json(WhatsAppStatus {
+        slug: slug.to_string(),
+        whatsapp_configured: true,
+    }))
 }
 
 /// The same checks as `ratiba tenants verify`; `ok` is false when any failed.

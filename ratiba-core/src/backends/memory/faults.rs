@@ -16,7 +16,7 @@ use crate::ports::{
     PendingTenant, RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest, SchemaProvisioner,
     StoreInspection,
 };
-use crate::tenant::{NewTenant, Slug, Tenant};
+use crate::tenant::{NewTenant, Slug, Tenant, WhatsAppCredentials};
 
 /// Where a fault can strike: each saga step and each compensation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -243,6 +243,10 @@ impl SchemaProvisioner for FaultySchema {
 
     async fn drop_orphan_store(&self, name: &str) -> Result<()> {
         self.inner.drop_orphan_store(name).await
+    }
+
+    async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
+        self.inner.set_whatsapp(slug, credentials).await
     }
 
     async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String> {

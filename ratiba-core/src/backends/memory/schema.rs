@@ -9,7 +9,8 @@ use crate::catalog::{name_key, CatalogCommit, CatalogDraft, CommitReport, Relati
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
 use crate::tenant::{
-    AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, BUSINESS_TABLES,
+    AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
+    BUSINESS_TABLES,
 };
 
 const CHECKPOINT_TABLES: &[&str] = &["checkpoints", "writes"];
@@ -21,6 +22,7 @@ struct TenantData {
     relations: Vec<(String, String, String)>,
     drafts: HashMap<String, CatalogDraft>,
     committed_imports: BTreeSet<String>,
+    whatsapp: Option<WhatsAppCredentials>,
 }
 
 #[derive(Default)]
@@ -155,6 +157,16 @@ impl SchemaProvisioner for MemorySchema {
             )));
         }
         state.orphans.remove(name);
+        Ok(())
+    }
+
+    async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
+        let mut state = lock(&self.state);
+        let data = state
+            .tenants
+            .get_mut(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        data.whatsapp = Some(credentials.clone());
         Ok(())
     }
 

@@ -10,7 +10,9 @@ use super::{db_error, migrate, remove_db_files, SqliteStore};
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
-use crate::tenant::{AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus};
+use crate::tenant::{
+    AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
+};
 
 pub(super) const CHECKPOINT_TABLES: &[&str] = &["checkpoints", "writes"];
 
@@ -314,6 +316,31 @@ impl SchemaProvisioner for SqliteStore {
             )));
         }
         remove_db_files(&self.store_path(name)).map_err(Error::from)
+    }
+
+    async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
+        let token = credentials
+            .access_token
+            .as_ref()
+            .map(|t| self.sealer.seal(t))
+            .transpose()?;
+        let updated = sqlx::query(
+            "UPDATE tenants SET whatsapp_phone_number_id = ?, whatsapp_access_token = ?,
+                whatsapp_business_account_id = ?, updated_at = ? WHERE slug = ?",
+        )
+        .bind(credentials.phone_number_id.as_deref())
+        .bind(token)
+        .bind(credentials.business_account_id.as_deref())
+        .bind(timestamp(&Utc::now()))
+        .bind(slug.as_str())
+        .execute(&self.registry)
+        .await
+        .map_err(|e| db_error("store WhatsApp credentials", e))?
+        .rows_affected();
+        if updated == 0 {
+            return Err(not_found(slug));
+        }
+        Ok(())
     }
 
     async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String> {
