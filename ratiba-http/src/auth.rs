@@ -140,3 +140,67 @@ mod tests {
         );
     }
 }
+
+/// Who is calling a tenant endpoint: the platform (admin key, any tenant) or the
+/// owner or an admin of one tenant (a bearer token from that tenant's realm).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Platform,
+    Tenant(ratiba_core::Slug),
+}
+
+impl Caller {
+    /// The tenant a token caller acts on when the request names none.
+    pub fn own_tenant(&self) -> Option<&ratiba_core::Slug> {
+        match self {
+            Caller::Platform => None,
+            Caller::Tenant(slug) => Some(slug),
+        }
+    }
+
+    /// A token from realm A never reads or changes tenant B.
+    pub fn authorize(&self, tenant: &ratiba_core::Slug) -> Result<(), ApiError> {
+        match self {
+            Caller::Platform => Ok(()),
+            Caller::Tenant(own) if own == tenant => Ok(()),
+            Caller::Tenant(own) => Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("a token of tenant '{own}' cannot act on tenant '{tenant}'"),
+            )),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if parts.headers.contains_key(ADMIN_KEY_HEADER) {
+            return Admin::from_request_parts(parts, state)
+                .await
+                .map(|Admin| Caller::Platform);
+        }
+        let bearer = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
+        match (bearer, &state.oidc) {
+            (Some(token), Some(oidc)) => oidc.verify(token.trim()).await.map(Caller::Tenant),
+            (Some(_), None) => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "tenant tokens are not accepted by this server (no Keycloak configured); use X-Admin-API-Key",
+            )),
+            (None, _) => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send X-Admin-API-Key, or a bearer token from the tenant's realm",
+            )),
+        }
+    }
+}

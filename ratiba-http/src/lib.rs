@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 mod body;
 mod idempotency;
+pub mod oidc;
 pub mod openapi;
 pub mod problem;
 mod request_id;
@@ -21,7 +22,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 
-pub use auth::AdminKey;
+pub use auth::{AdminKey, Caller};
+pub use oidc::OidcConfig;
 pub use state::{AppState, Limits};
 
 use crate::problem::ApiError;

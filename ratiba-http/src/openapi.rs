@@ -31,6 +31,18 @@ impl Modify for AdminKeyScheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "tenant_token",
+            SecurityScheme::Http(
+                utoipa::openapi::security::HttpBuilder::new()
+                    .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "an access token from the tenant's own Keycloak realm, role owner or admin",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "admin_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Admin-API-Key"))),
         );

@@ -95,6 +95,10 @@ impl ApiError {
         e
     }
 
+    pub fn set_retry_after(&mut self, after: Duration) {
+        self.retry_after = Some(after);
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }

@@ -5,6 +5,7 @@ use ratiba_core::ports::IdempotencyStore;
 use ratiba_core::{Onboarder, Secret};
 
 use crate::auth::AdminKey;
+use crate::oidc::{OidcConfig, OidcVerifier};
 
 /// Limits of what one request may ask.
 #[derive(Debug, Clone)]
@@ -38,6 +39,8 @@ pub struct AppState {
     pub onboarder: Onboarder,
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub admin_key: Arc<AdminKey>,
+    /// Verifies tenant bearer tokens; `None` when no Keycloak is configured.
+    pub oidc: Option<Arc<OidcVerifier>>,
     pub limits: Limits,
 }
 
@@ -51,7 +54,14 @@ impl AppState {
             onboarder,
             idempotency,
             admin_key: Arc::new(AdminKey::new(admin_key)),
+            oidc: None,
             limits: Limits::default(),
         }
+    }
+
+    /// Accept bearer tokens of the tenants' realms under `config.base_url`.
+    pub fn with_oidc(mut self, config: OidcConfig) -> Self {
+        self.oidc = Some(Arc::new(OidcVerifier::new(config)));
+        self
     }
 }

@@ -8,7 +8,7 @@ use ratiba_core::{MenuInput, Slug};
 use serde::Deserialize;
 
 use crate::api::{wire, CommitReportBody, CommitRequest, ExtractionBody, ImportBody, MenuText};
-use crate::auth::Admin;
+use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use crate::{body, idempotency};
@@ -99,31 +99,40 @@ async fn read_menu(
     Ok((menu, tenant))
 }
 
-fn tenant_slug(from_body: Option<String>, query: TenantQuery) -> Result<Slug, ApiError> {
-    let raw = from_body.or(query.tenant).ok_or_else(|| {
-        ApiError::field(
-            "tenant",
-            "is required (a form field, a JSON field or the query parameter)",
-        )
-    })?;
-    Slug::parse(&raw).map_err(|e| {
-        let message = e
-            .field_errors()
-            .first()
-            .map(|f| f.message.clone())
-            .unwrap_or_default();
-        ApiError::field("tenant", message)
-    })
+/// The tenant a request acts on: named in it, or the token's own; then authorized.
+fn tenant_slug(
+    caller: &Caller,
+    from_body: Option<String>,
+    query: TenantQuery,
+) -> Result<Slug, ApiError> {
+    let slug = match from_body.or(query.tenant) {
+        Some(raw) => Slug::parse(&raw).map_err(|e| {
+            let message = e
+                .field_errors()
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            ApiError::field("tenant", message)
+        })?,
+        None => caller.own_tenant().cloned().ok_or_else(|| {
+            ApiError::field(
+                "tenant",
+                "is required (a form field, a JSON field or the query parameter)",
+            )
+        })?,
+    };
+    caller.authorize(&slug)?;
+    Ok(slug)
 }
 
 /// Read a menu without storing anything: the rows with their colours.
 #[utoipa::path(post, path = "/api/v1/admin/catalog/extract", tag = "catalog",
     request_body(content = MenuText, description = "JSON {text}, or multipart with image and/or text"),
     responses((status = 200, body = ExtractionBody), (status = 422, body = Problem, content_type = "application/problem+json")),
-    security(("admin_key" = [])))]
+    security(("admin_key" = []), ("tenant_token" = [])))]
 pub async fn extract(
     State(state): State<AppState>,
-    _admin: Admin,
+    _caller: Caller,
     request: Request,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (menu, _) = read_menu(&state, request).await?;
@@ -137,15 +146,15 @@ pub async fn extract(
     request_body(content = MenuText, description = "JSON {text, tenant}, or multipart with image, text and tenant"),
     responses((status = 201, body = ImportBody), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")),
-    security(("admin_key" = [])))]
+    security(("admin_key" = []), ("tenant_token" = [])))]
 pub async fn import(
     State(state): State<AppState>,
-    _admin: Admin,
+    caller: Caller,
     Query(query): Query<TenantQuery>,
     request: Request,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let (menu, tenant) = read_menu(&state, request).await?;
-    let slug = tenant_slug(tenant, query)?;
+    let slug = tenant_slug(&caller, tenant, query)?;
     let import = state.onboarder.import_catalog(&slug, &menu, false).await?;
     Ok((StatusCode::CREATED, Json(wire::<_, ImportBody>(&import)?)))
 }
@@ -155,16 +164,20 @@ pub async fn import(
 #[utoipa::path(post, path = "/api/v1/admin/catalog/commit", tag = "catalog",
     request_body = CommitRequest,
     responses((status = 200, body = CommitReportBody), (status = 422, body = Problem, content_type = "application/problem+json")),
-    security(("admin_key" = [])))]
+    security(("admin_key" = []), ("tenant_token" = [])))]
 pub async fn commit(
     State(state): State<AppState>,
-    _admin: Admin,
+    caller: Caller,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<axum::response::Response, ApiError> {
     let raw = body::bytes(raw, state.limits.json_bytes)?;
     let request: CommitRequest = body::typed(body::json_value(&headers, &raw)?)?;
-    let slug = tenant_slug(Some(request.tenant.clone()), TenantQuery { tenant: None })?;
+    let slug = tenant_slug(
+        &caller,
+        Some(request.tenant.clone()),
+        TenantQuery { tenant: None },
+    )?;
     let commit = CatalogCommit {
         import_id: request.import_id,
         services: request
