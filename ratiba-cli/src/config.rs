@@ -188,7 +188,8 @@ fn schema_backend(cli: &Cli) -> Result<SchemaBackend> {
 }
 
 /// PostgreSQL when `DATABASE_URL` is set (and not `--embedded`), else the embedded
-/// store. `RATIBA_APP_DATABASE_URL` (optional) is the application pool's role;
+/// store. `RATIBA_APP_DATABASE_URL` (optional) connects the application pool, as
+/// `RATIBA_APP_ROLE`, which every new tenant schema grants table access to;
 /// `RATIBA_ENCRYPTION_KEY` (one base64 key, or `ID:BASE64,...` with the active key
 /// first) seals WhatsApp access tokens.
 #[cfg(feature = "postgres")]
@@ -202,6 +203,9 @@ fn schema_backend(cli: &Cli) -> Result<SchemaBackend> {
     config.app_url = std::env::var("RATIBA_APP_DATABASE_URL")
         .ok()
         .filter(|u| !u.trim().is_empty());
+    config.app_role = std::env::var("RATIBA_APP_ROLE")
+        .ok()
+        .filter(|r| !r.trim().is_empty());
     if let Some(key) = std::env::var("RATIBA_ENCRYPTION_KEY")
         .ok()
         .filter(|k| !k.is_empty())

@@ -1308,3 +1308,92 @@ async fn sigkill_at_every_step_boundary() {
     store.close().await;
     db.finish().await;
 }
+
+// ---------------------------------------------------------------- two pools, two roles
+
+#[tokio::test]
+async fn the_application_role_gets_tenant_tables_and_nothing_else() {
+    let Some(db) = test_db("roles").await else {
+        return;
+    };
+    let role = format!(
+        "ratiba_app_{}",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let mut conn = db.conn().await;
+    conn.execute(format!("CREATE ROLE {role} LOGIN PASSWORD 'app-test-password'").as_str())
+        .await
+        .expect("create role");
+    let admin = db.store().await;
+    let app_options = db
+        .url
+        .parse::<sqlx::postgres::PgConnectOptions>()
+        .expect("url")
+        .database(&db.name)
+        .username(&role)
+        .password("app-test-password");
+    let app = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(app_options)
+        .await
+        .expect("app pool");
+    let store = PgStore::from_pools(admin.admin_pool().clone(), app.clone(), None)
+        .await
+        .expect("store")
+        .with_app_role(&role)
+        .expect("role");
+    let o = onboarder(&store, MemoryRealms::new(), None);
+    o.onboard(testing::spec("spa_roles"))
+        .await
+        .expect("onboard");
+    // Tenant work on the application pool, through the grants.
+    let report = store
+        .commit_catalog(
+            &slug("spa_roles"),
+            &CatalogCommit {
+                import_id: None,
+                services: vec![ServiceRow {
+                    name: "Manicure".into(),
+                    price_kes: 1500,
+                    duration_minutes: Some(45),
+                    category: None,
+                }],
+                relations: vec![],
+            },
+        )
+        .await
+        .expect("the app role writes the tenant's tables");
+    assert_eq!(report.created, 1);
+    // No registry, no DDL.
+    let denied = sqlx::query("SELECT whatsapp_access_token FROM public.tenants")
+        .fetch_all(&app)
+        .await
+        .expect_err("the registry is not the app role's");
+    assert_eq!(
+        denied.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("42501")
+    );
+    let err = store
+        .with_tenant(&slug("spa_roles"), |c| {
+            Box::pin(async move {
+                c.execute("CREATE TABLE sneaky (id int)")
+                    .await
+                    .map_err(|e| ratiba_core::backends::postgres::db_error("ddl", e))?;
+                Ok(())
+            })
+        })
+        .await
+        .expect_err("no DDL on the app pool");
+    assert!(err.message().contains("privilege"), "{err}");
+    app.close().await;
+    admin.close().await;
+    conn.close().await.ok();
+    db.finish().await;
+    let mut server = PgConnection::connect(&server_url().expect("url"))
+        .await
+        .expect("server");
+    server
+        .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+        .await
+        .expect("drop role");
+}

@@ -68,6 +68,24 @@ fn check_identifier(name: &str) -> Result<()> {
     }
 }
 
+/// A role name: `[a-z_][a-z0-9_]*`, at most 63 bytes, returned as given.
+pub(crate) fn check_role(role: &str) -> Result<String> {
+    let ok = !role.is_empty()
+        && role.len() <= MAX_IDENTIFIER
+        && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && role
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(role.to_string())
+    } else {
+        Err(Error::field(
+            "RATIBA_APP_ROLE",
+            format!("'{role}' must be a lowercase role name (a-z, 0-9, _)"),
+        ))
+    }
+}
+
 /// `"name"`, with any `"` doubled (none survive [`check_identifier`], but quoting
 /// stays correct on its own).
 pub fn quote_identifier(name: &str) -> String {
@@ -96,5 +114,8 @@ mod tests {
         );
         assert_eq!(slug_of_schema("tenant_Bad"), None);
         assert_eq!(slug_of_schema("public"), None);
+        assert!(check_role("ratiba_app").is_ok());
+        assert!(check_role("app; drop").is_err());
+        assert!(check_role("App").is_err());
     }
 }

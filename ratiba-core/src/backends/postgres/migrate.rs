@@ -332,6 +332,13 @@ impl PgStore {
                 db_error(what, e).context(format!("tenant migration {} ({})", m.version, m.name))
             })?;
         }
+        // Tables an upgrade added are the application role's to use too.
+        let grants = self.grants(&schema);
+        if !grants.is_empty() {
+            tx.execute(grants.as_str())
+                .await
+                .map_err(|e| db_error(what, e))?;
+        }
         sqlx::query(
             "UPDATE public.tenants SET schema_version = $2, updated_at = now() WHERE slug = $1",
         )

@@ -59,6 +59,10 @@ pub struct PgConfig {
     pub acquire_timeout: Duration,
     /// Seals WhatsApp access tokens; without it, a request carrying one is refused.
     pub keyring: Option<Keyring>,
+    /// The role of the application pool, when it is not the admin role: every new
+    /// tenant schema grants it USAGE and SELECT/INSERT/UPDATE/DELETE on its tables
+    /// (never DDL, never the registry).
+    pub app_role: Option<String>,
 }
 
 impl std::fmt::Debug for PgConfig {
@@ -71,6 +75,7 @@ impl std::fmt::Debug for PgConfig {
             .field("app_connections", &self.app_connections)
             .field("acquire_timeout", &self.acquire_timeout)
             .field("keyring", &self.keyring)
+            .field("app_role", &self.app_role)
             .finish()
     }
 }
@@ -103,6 +108,7 @@ impl PgConfig {
             app_connections: 8,
             acquire_timeout: Duration::from_secs(10),
             keyring: None,
+            app_role: None,
         }
     }
 
@@ -141,6 +147,8 @@ pub struct PgStore {
     admin: PgPool,
     app: PgPool,
     keyring: Option<Keyring>,
+    /// The validated application role that tenant schemas grant access to.
+    app_role: Option<String>,
 }
 
 impl PgStore {
@@ -158,10 +166,16 @@ impl PgStore {
             .max_connections(config.app_connections.max(1))
             .acquire_timeout(config.acquire_timeout)
             .connect_lazy_with(app_options);
+        let app_role = config
+            .app_role
+            .as_deref()
+            .map(ident::check_role)
+            .transpose()?;
         let store = Self {
             admin,
             app,
             keyring: config.keyring.clone(),
+            app_role,
         };
         migrate::migrate_registry(&store.admin).await?;
         Ok(store)
@@ -175,7 +189,29 @@ impl PgStore {
             admin,
             app,
             keyring,
+            app_role: None,
         })
+    }
+
+    /// Tenant schemas made from now on grant `role` (the application pool's)
+    /// what tenant work needs.
+    pub fn with_app_role(mut self, role: &str) -> Result<Self> {
+        self.app_role = Some(ident::check_role(role)?);
+        Ok(self)
+    }
+
+    /// The GRANT statements for one schema, or nothing without an app role.
+    pub(crate) fn grants(&self, schema: &QuotedSchema) -> String {
+        match &self.app_role {
+            None => String::new(),
+            Some(role) => {
+                let (q, r) = (schema.quoted(), ident::quote_identifier(role));
+                format!(
+                    "\nGRANT USAGE ON SCHEMA {q} TO {r};\n\
+                     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {q} TO {r};\n"
+                )
+            }
+        }
     }
 
     pub fn admin_pool(&self) -> &PgPool {

@@ -299,8 +299,9 @@ impl PgStore {
         // in the text is the validated, quoted schema; the snapshot is unqualified
         // and lands in it through the transaction-local search_path.
         let ddl = format!(
-            "CREATE SCHEMA {q};\nSET LOCAL search_path TO {q};\n{TENANT_SNAPSHOT}",
-            q = schema.quoted()
+            "CREATE SCHEMA {q};\nSET LOCAL search_path TO {q};\n{TENANT_SNAPSHOT}{grants}",
+            q = schema.quoted(),
+            grants = self.grants(&schema),
         );
         conn.execute(ddl.as_str())
             .await
