@@ -33,7 +33,7 @@ def test_postgres_onboarding_and_faults(postgres_url, database, spec, menu, tmp_
     faults = ratiba.Faults()
     o = ratiba.Onboarder.postgres(postgres_url, database=database, faults=faults, **realms(tmp_path))
     assert o.backend == "postgres"
-    slug = unique_slug("pg")
+    slug = unique_slug("pypg")
     tenant = o.onboard(dict(spec, slug=slug))
     try:
         assert o.get(slug) == tenant
@@ -44,7 +44,7 @@ def test_postgres_onboarding_and_faults(postgres_url, database, spec, menu, tmp_
             o.onboard(dict(spec, slug=slug))
 
         # A failed step leaves nothing; a failed compensation is named and reconciled.
-        other = unique_slug("pgf")
+        other = unique_slug("pyfail")
         faults.fail("realm_create")
         with pytest.raises(ratiba.ProvisioningError) as info:
             o.onboard(dict(spec, slug=other))
@@ -71,7 +71,7 @@ def test_postgres_encryption_key_and_async(postgres_url, database, spec, tmp_pat
 
     key = base64.b64encode(os.urandom(32)).decode()
     o = ratiba.AsyncOnboarder.postgres(postgres_url, database=database, encryption_key=key, **realms(tmp_path))
-    slug = unique_slug("pga")
+    slug = unique_slug("pyaio")
 
     async def main():
         t = await o.onboard(dict(spec, slug=slug, whatsapp_access_token="EAAG-secret-token"))
