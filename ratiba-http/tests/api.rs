@@ -1,5 +1,7 @@
 //! The router through `oneshot` (fast, no socket) and over a real socket.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -638,24 +640,7 @@ async fn over_a_socket_concurrent_onboarding_of_one_slug() {
     }));
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/v1/admin/tenants");
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let (client, url) = (client.clone(), url.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .header("x-admin-api-key", KEY)
-                .header("content-type", "application/json")
-                .body(SEED)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.expect("task").expect("request"));
-    }
+    let statuses = common::post_concurrently(&client, &url, KEY, vec![SEED.to_string(); 50]).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
         1,
@@ -666,24 +651,11 @@ async fn over_a_socket_concurrent_onboarding_of_one_slug() {
         "no 5xx: {statuses:?}"
     );
 
-    let mut tasks = Vec::new();
-    for i in 0..100 {
-        let (client, url) = (client.clone(), url.clone());
-        let body = SEED.replace("spa_pilot", &format!("spa_{i}"));
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .header("x-admin-api-key", KEY)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.expect("task").expect("request"), 201);
-    }
+    let distinct = (0..100)
+        .map(|i| SEED.replace("spa_pilot", &format!("spa_{i}")))
+        .collect();
+    let statuses = common::post_concurrently(&client, &url, KEY, distinct).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
     let list: Value = client
         .get(&url)
         .header("x-admin-api-key", KEY)

@@ -2,6 +2,8 @@
 //! scripts/test.sh): the exact onboarding request, concurrency, nothing left behind.
 //! Without the servers: a failure under CI=true, a printed skip otherwise.
 
+mod common;
+
 use std::sync::Arc;
 
 use ratiba_core::backends::keycloak::{KeycloakConfig, KeycloakRealms};
@@ -89,23 +91,7 @@ async fn onboarding_over_http_on_postgres_and_keycloak() {
     };
 
     // 50 concurrent POSTs of one slug: one 201, the rest 409, no 5xx.
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let (client, url, body) = (client.clone(), url.clone(), request(&slug));
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .header("x-admin-api-key", KEY)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-        }));
-    }
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.expect("task").expect("request").status().as_u16());
-    }
+    let statuses = common::post_concurrently(&client, &url, KEY, vec![request(&slug); 50]).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
         1,
@@ -163,25 +149,9 @@ async fn onboarding_over_http_on_postgres_and_keycloak() {
     assert_eq!(verify["ok"], true, "{verify}");
 
     // Distinct slugs all succeed.
-    let mut tasks = Vec::new();
-    for i in 0..8 {
-        let (client, url, body) = (client.clone(), url.clone(), request(&format!("{slug}_{i}")));
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .header("x-admin-api-key", KEY)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-        }));
-    }
-    for t in tasks {
-        assert_eq!(
-            t.await.expect("task").expect("request").status().as_u16(),
-            201
-        );
-    }
+    let distinct = (0..8).map(|i| request(&format!("{slug}_{i}"))).collect();
+    let statuses = common::post_concurrently(&client, &url, KEY, distinct).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
 
     // Clean up: tenants (realms included) through the API itself.
     let all: Value = client

@@ -27,6 +27,35 @@ pub enum IdempotencyClaim {
     Mismatch,
 }
 
+/// A key's record as a store reads it back after losing the race to insert it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingKey {
+    pub fingerprint: String,
+    /// `None` while the first request is in flight.
+    pub status: Option<i64>,
+    pub body: Option<String>,
+}
+
+impl IdempotencyClaim {
+    /// The one rule every store applies to a key that exists already (or vanished,
+    /// expired, between the insert and the read: in flight, and a retry claims it).
+    pub fn for_existing(fingerprint: &str, existing: Option<ExistingKey>) -> Self {
+        match existing {
+            None => IdempotencyClaim::InFlight,
+            Some(e) if e.fingerprint != fingerprint => IdempotencyClaim::Mismatch,
+            Some(ExistingKey { status: None, .. }) => IdempotencyClaim::InFlight,
+            Some(ExistingKey {
+                status: Some(status),
+                body,
+                ..
+            }) => IdempotencyClaim::Replay(StoredResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                body: body.unwrap_or_default(),
+            }),
+        }
+    }
+}
+
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
     /// Claims `key` for a request whose body hashes to `fingerprint`, for `ttl`.

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::{db_error, PgStore};
 use crate::error::Result;
+use crate::ports::idempotency::ExistingKey;
 use crate::ports::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 
 #[async_trait]
@@ -40,20 +41,12 @@ impl IdempotencyStore for PgStore {
         .fetch_optional(&self.admin)
         .await
         .map_err(|e| db_error("idempotency", e))?;
-        Ok(match row {
-            // Expired and removed between the two statements: in flight; a retry claims it.
-            None => IdempotencyClaim::InFlight,
-            Some(r) if r.get::<String, _>("fingerprint") != fingerprint => {
-                IdempotencyClaim::Mismatch
-            }
-            Some(r) => match r.get::<Option<i32>, _>("status") {
-                None => IdempotencyClaim::InFlight,
-                Some(status) => IdempotencyClaim::Replay(StoredResponse {
-                    status: u16::try_from(status).unwrap_or(500),
-                    body: r.get::<Option<String>, _>("body").unwrap_or_default(),
-                }),
-            },
-        })
+        let existing = row.map(|r| ExistingKey {
+            fingerprint: r.get("fingerprint"),
+            status: r.get::<Option<i32>, _>("status").map(i64::from),
+            body: r.get("body"),
+        });
+        Ok(IdempotencyClaim::for_existing(fingerprint, existing))
     }
 
     async fn complete(&self, key: &str, response: &StoredResponse) -> Result<()> {

@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::registry::timestamp;
 use super::{db_error, SqliteStore};
 use crate::error::Result;
+use crate::ports::idempotency::ExistingKey;
 use crate::ports::{IdempotencyClaim, IdempotencyStore, StoredResponse};
 
 #[async_trait]
@@ -41,20 +42,12 @@ impl IdempotencyStore for SqliteStore {
                 .fetch_optional(&self.registry)
                 .await
                 .map_err(|e| db_error("idempotency", e))?;
-        Ok(match row {
-            // Expired and removed between the two statements: treat as in flight; a retry claims it.
-            None => IdempotencyClaim::InFlight,
-            Some(r) if r.get::<String, _>("fingerprint") != fingerprint => {
-                IdempotencyClaim::Mismatch
-            }
-            Some(r) => match r.get::<Option<i64>, _>("status") {
-                None => IdempotencyClaim::InFlight,
-                Some(status) => IdempotencyClaim::Replay(StoredResponse {
-                    status: u16::try_from(status).unwrap_or(500),
-                    body: r.get::<Option<String>, _>("body").unwrap_or_default(),
-                }),
-            },
-        })
+        let existing = row.map(|r| ExistingKey {
+            fingerprint: r.get("fingerprint"),
+            status: r.get::<Option<i64>, _>("status"),
+            body: r.get("body"),
+        });
+        Ok(IdempotencyClaim::for_existing(fingerprint, existing))
     }
 
     async fn complete(&self, key: &str, response: &StoredResponse) -> Result<()> {
