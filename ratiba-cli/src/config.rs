@@ -120,6 +120,15 @@ impl Config {
         ))
     }
 
+    /// Where tenant bearer tokens come from: the Keycloak of the realms, if any.
+    pub fn oidc_base_url(&self) -> Option<String> {
+        match &self.realms {
+            #[cfg(feature = "keycloak")]
+            RealmBackend::Keycloak(config) => Some(config.url.clone()),
+            _ => None,
+        }
+    }
+
     fn sealer(&self) -> Result<Option<Sealer>> {
         Ok(self
             .encryption_key

@@ -24,7 +24,11 @@ pub async fn run(config: &Config, args: ServeArgs) -> Result<ExitCode> {
         }
     };
     let (onboarder, idempotency) = config.server_parts().await?;
-    let state = AppState::new(onboarder, idempotency, &key);
+    let mut state = AppState::new(onboarder, idempotency, &key);
+    if let Some(base) = config.oidc_base_url() {
+        // Tenant owners sign in through their realms: accept those tokens too.
+        state = state.with_oidc(ratiba_http::OidcConfig::new(base));
+    }
     let addr = SocketAddr::new(args.host, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
