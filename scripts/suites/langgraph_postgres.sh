@@ -45,7 +45,7 @@ admin_sql "CREATE DATABASE \"$db\""
 
 export DATABASE_URL="$db_url"
 unset KEYCLOAK_URL RATIBA_ENCRYPTION_KEY
-ratiba() { cargo run -q -p ratiba-cli -- --data-dir "$data" "$@"; }
+ratiba() { cargo run -q -p ratiba-cli --bin ratiba -- --data-dir "$data" "$@"; }
 ratiba tenants create --from-json examples/spa_pilot.json >/dev/null
 ratiba tenants verify spa_pilot >/dev/null
 ratiba migrate
