@@ -9,7 +9,6 @@ use ratiba_core::testing;
 #[tokio::test]
 async fn memory_schema() {
     testing::schema::run_all(&MemorySchema::new()).await;
-    testing::schema::whatsapp_credentials(&MemorySchema::new()).await;
 }
 
 #[tokio::test]
@@ -17,7 +16,6 @@ async fn sqlite_schema() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SqliteStore::open(dir.path()).await.expect("open");
     testing::schema::run_all(&store).await;
-    testing::schema::whatsapp_credentials(&store).await;
 }
 
 #[tokio::test]

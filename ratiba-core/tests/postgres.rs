@@ -123,7 +123,11 @@ async fn schema_conformance() {
     let Some(db) = test_db("schema").await else {
         return;
     };
-    let store = db.store().await;
+    // With a key, as in production: the suite stores a WhatsApp token.
+    let keyring = ratiba_core::secrets::Keyring::single(&[7u8; 32]);
+    let store = PgStore::connect(&db.config().with_keyring(keyring))
+        .await
+        .expect("connect store");
     testing::schema::run_all(&store).await;
     store.close().await;
     db.finish().await;

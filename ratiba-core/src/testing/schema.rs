@@ -16,6 +16,7 @@ pub async fn run_all(p: &dyn SchemaProvisioner) {
     abandoned_store_is_an_orphan(p).await;
     delete_removes_everything(p).await;
     catalog_commit_rules(p).await;
+    whatsapp_credentials(p).await;
 }
 
 pub async fn prepare_is_invisible_until_commit(p: &dyn SchemaProvisioner) {
@@ -252,7 +253,6 @@ pub async fn catalog_commit_rules(p: &dyn SchemaProvisioner) {
 }
 
 /// Credentials can be replaced on a tenant, and never on a missing one.
-/// (Not yet in `run_all`: every backend implements it first.)
 pub async fn whatsapp_credentials(p: &dyn SchemaProvisioner) {
     let s = slug("conf_whatsapp");
     p.prepare(&new_tenant("conf_whatsapp"))

@@ -18,7 +18,9 @@ use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreCheck, StoreInspection};
 use crate::secrets::Secret;
-use crate::tenant::{AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus};
+use crate::tenant::{
+    AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
+};
 
 /// LangGraph's tables (langgraph-checkpoint-postgres), in every tenant schema.
 pub(super) const CHECKPOINT_TABLES: &[&str] = &[
@@ -604,6 +606,41 @@ impl SchemaProvisioner for PgStore {
         tx.commit()
             .await
             .map_err(|e| db_error("drop orphan schema", e))
+    }
+
+    async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id::text FROM public.tenants WHERE slug = $1")
+                .bind(slug.as_str())
+                .fetch_optional(&self.admin)
+                .await
+                .map_err(|e| db_error("store credentials", e))?;
+        let id = uuid_to_ulid(&id.ok_or_else(|| not_found(slug))?)?;
+        // Sealed with the tenant id and column as associated data, like at onboarding.
+        let token = match &credentials.access_token {
+            None => None,
+            Some(token) => {
+                let keyring = self.keyring.as_ref().ok_or_else(|| {
+                    Error::field(
+                        "whatsapp_access_token",
+                        "cannot be stored: set RATIBA_ENCRYPTION_KEY so it is encrypted at rest",
+                    )
+                })?;
+                Some(keyring.seal(token, &id, TOKEN_COLUMN)?)
+            }
+        };
+        sqlx::query(
+            "UPDATE public.tenants SET whatsapp_phone_number_id = $2, whatsapp_access_token = $3,
+                 whatsapp_business_account_id = $4, updated_at = now() WHERE slug = $1",
+        )
+        .bind(slug.as_str())
+        .bind(credentials.phone_number_id.as_deref())
+        .bind(token)
+        .bind(credentials.business_account_id.as_deref())
+        .execute(&self.admin)
+        .await
+        .map_err(|e| db_error("store credentials", e))?;
+        Ok(())
     }
 
     async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String> {
