@@ -1079,6 +1079,18 @@ async fn reconcile_removes_stray_tenant_schemas_only() {
     o.onboard(testing::spec("stray"))
         .await
         .expect("slug free now");
+    // The reverse: a registered tenant whose schema was dropped behind our back.
+    conn.execute("DROP SCHEMA tenant_spa_kept CASCADE")
+        .await
+        .expect("drop");
+    let dry = o.reconcile(false).await.expect("dry run");
+    assert_eq!(dry.items.len(), 1, "{dry:?}");
+    assert_eq!(dry.items[0].leftover, "tenant 'spa_kept'");
+    assert_eq!(dry.items[0].action, "would remove");
+    let fixed = o.reconcile(true).await.expect("fix");
+    assert_eq!(fixed.items[0].action, "removed", "{fixed:?}");
+    assert_nothing_left(&o, "spa_kept").await;
+    assert!(o.reconcile(true).await.expect("again").is_clean());
     conn.close().await.ok();
     store.close().await;
     db.finish().await;

@@ -107,6 +107,26 @@ impl Onboarder {
                 action,
             });
         }
+        // The reverse: committed tenants whose store is gone (dropped by hand, a
+        // restore that missed it). Nothing usable is left; remove the rest.
+        for raw in self.schema.registered_without_store().await? {
+            let action = if !fix {
+                "would remove".to_string()
+            } else {
+                match Slug::parse(&raw) {
+                    Ok(slug) => match self.delete(&slug).await {
+                        Ok(()) => "removed".to_string(),
+                        Err(e) => format!("failed: {e}"),
+                    },
+                    Err(e) => format!("failed: {e}"),
+                }
+            };
+            report.items.push(ReconcileItem {
+                leftover: format!("tenant '{raw}'"),
+                reason: "registry row whose tenant store is missing".into(),
+                action,
+            });
+        }
         Ok(report)
     }
 

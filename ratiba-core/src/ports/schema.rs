@@ -58,6 +58,11 @@ pub trait SchemaProvisioner: Send + Sync {
     /// Tenant stores with no committed registry row: leftovers of crashed onboardings.
     async fn orphan_stores(&self) -> Result<Vec<String>>;
 
+    /// Slugs of committed tenants whose store is missing, for `reconcile`. None by default.
+    async fn registered_without_store(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
     /// Removes one orphan store; `Conflict` when a registered tenant owns it.
     async fn drop_orphan_store(&self, name: &str) -> Result<()>;
 

@@ -197,6 +197,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.store_checks(slug).await
     }
 
+    async fn registered_without_store(&self) -> Result<Vec<String>> {
+        self.inner.registered_without_store().await
+    }
+
     async fn ping(&self) -> Result<()> {
         self.inner.ping().await
     }

@@ -583,6 +583,17 @@ impl SchemaProvisioner for PgStore {
             .collect())
     }
 
+    async fn registered_without_store(&self) -> Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT t.slug FROM public.tenants t
+              WHERE NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = 'tenant_' || t.slug)
+              ORDER BY t.slug",
+        )
+        .fetch_all(&self.admin)
+        .await
+        .map_err(|e| db_error("list tenants without a schema", e))
+    }
+
     async fn drop_orphan_store(&self, name: &str) -> Result<()> {
         let slug = Slug::parse(name)
             .map_err(|_| Error::field("store", format!("'{name}' is not a tenant store name")))?;
