@@ -1413,3 +1413,60 @@ async fn the_application_role_gets_tenant_tables_and_nothing_else() {
         .await
         .expect("drop role");
 }
+
+#[tokio::test]
+async fn values_are_bound_never_spliced() {
+    let Some(db) = test_db("inject").await else {
+        return;
+    };
+    let store = db.store().await;
+    let o = onboarder(&store, MemoryRealms::new(), None);
+    let mut request = testing::seed_request("spa_quote");
+    let name = "Mama's Spa\"; DROP TABLE public.tenants; -- $1 \\ 💅";
+    request["name"] = name.into();
+    let tenant = o
+        .onboard(ratiba_core::TenantSpec::parse(&request).expect("spec"))
+        .await
+        .expect("onboard");
+    assert_eq!(tenant.name, name);
+    assert_eq!(o.get(&slug("spa_quote")).await.expect("get").name, name);
+    let services = vec![ServiceRow {
+        name: "Gel'; DROP SCHEMA tenant_spa_quote CASCADE; --".into(),
+        price_kes: 1200,
+        duration_minutes: Some(30),
+        category: Some("x\"y".into()),
+    }];
+    store
+        .commit_catalog(
+            &slug("spa_quote"),
+            &CatalogCommit {
+                import_id: Some("'; DROP TABLE catalog_imports; --".into()),
+                services: services.clone(),
+                relations: vec![],
+            },
+        )
+        .await
+        .expect_err("an unknown import id is a validation error, not SQL");
+    store
+        .commit_catalog(
+            &slug("spa_quote"),
+            &CatalogCommit {
+                import_id: None,
+                services,
+                relations: vec![],
+            },
+        )
+        .await
+        .expect("catalog");
+    let listed = store
+        .list_services(&slug("spa_quote"))
+        .await
+        .expect("services");
+    assert_eq!(
+        listed[0].name,
+        "Gel'; DROP SCHEMA tenant_spa_quote CASCADE; --"
+    );
+    assert_complete(&o, "spa_quote").await;
+    store.close().await;
+    db.finish().await;
+}
