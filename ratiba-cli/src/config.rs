@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use ratiba_core::backends::realm_files::RealmFiles;
 use ratiba_core::backends::sqlite::SqliteStore;
+#[cfg(not(feature = "ocr"))]
 use ratiba_core::backends::text::TextExtractor;
 use ratiba_core::ports::IdempotencyStore;
 use ratiba_core::{
@@ -181,7 +182,14 @@ impl Config {
     }
 
     fn extractor(&self) -> Arc<dyn CatalogExtractor> {
-        Arc::new(TextExtractor::new())
+        #[cfg(feature = "ocr")]
+        {
+            Arc::new(ratiba_core::backends::ocr::OcrExtractor::default())
+        }
+        #[cfg(not(feature = "ocr"))]
+        {
+            Arc::new(TextExtractor::new())
+        }
     }
 }
 

@@ -95,6 +95,9 @@ pub struct Candidate {
     pub reasons: Vec<String>,
     /// Read from OCR text rather than typed text.
     pub from_ocr: bool,
+    /// The OCR engine was sure of every word the row was read from (set by the
+    /// OCR extractor; without it an OCR row is at most yellow).
+    pub ocr_confident: bool,
     /// The grammar saw something odd on the line (e.g. a second price in
     /// brackets): the policy keeps such a row at most yellow.
     pub needs_review: bool,
@@ -1211,6 +1214,7 @@ fn candidate(
         duration: f.duration,
         reasons: f.reasons.clone(),
         from_ocr,
+        ocr_confident: false,
         needs_review: f.needs_review,
         line: idx,
     }

@@ -163,6 +163,7 @@ mod tests {
             duration: Some(DurationReading::Single(30)),
             reasons: Vec::new(),
             from_ocr: false,
+            ocr_confident: false,
             needs_review: false,
             line: 0,
         }

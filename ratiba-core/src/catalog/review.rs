@@ -8,7 +8,7 @@ pub fn review(candidates: &Candidates, floor_kes: u32) -> Extraction {
     let rows: Vec<_> = candidates
         .rows
         .iter()
-        .map(|c| policy::classify(c, floor_kes, c.from_ocr))
+        .map(|c| policy::classify_with(c, floor_kes, c.from_ocr, c.ocr_confident))
         .collect();
     let mut relations = candidates.relations.clone();
     for rel in cross_sell::suggest_relations(&rows) {

@@ -1,0 +1,1 @@
+//! The Claude vision extractor (feature `anthropic`): in progress.

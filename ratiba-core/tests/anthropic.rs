@@ -1,0 +1,1 @@
+//! Claude vision extractor tests against a local mock server (in progress).
