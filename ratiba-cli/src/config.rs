@@ -47,6 +47,19 @@ pub struct Config {
     pub json: bool,
     /// A base64 key for sealing credentials; else the data directory's key file.
     pub encryption_key: Option<String>,
+    /// Which extractor reads menus (`RATIBA_EXTRACTOR`).
+    pub extractor: ExtractorBackend,
+}
+
+/// Who reads menus: the offline grammar (with Tesseract for photos), or Claude.
+#[derive(Debug, Clone)]
+pub enum ExtractorBackend {
+    /// `RATIBA_EXTRACTOR=local` (the default): text by the grammar, photos by Tesseract.
+    Local,
+    /// `RATIBA_EXTRACTOR=claude`: photos by Claude (`ANTHROPIC_API_KEY`,
+    /// `ANTHROPIC_MODEL`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_TIMEOUT_SECS`).
+    #[cfg(feature = "anthropic")]
+    Claude(ratiba_core::backends::anthropic::AnthropicConfig),
 }
 
 impl Config {
@@ -64,6 +77,7 @@ impl Config {
             encryption_key: std::env::var("RATIBA_ENCRYPTION_KEY")
                 .ok()
                 .filter(|k| !k.is_empty()),
+            extractor: extractor_backend()?,
         })
     }
 
@@ -73,7 +87,7 @@ impl Config {
             schema,
             journal,
             realms: self.realm_port().await?,
-            extractor: self.extractor(),
+            extractor: self.extractor()?,
         };
         Ok(Onboarder::new(ports, self.onboarder_settings()))
     }
@@ -113,7 +127,7 @@ impl Config {
             schema,
             journal,
             realms: self.realm_port().await?,
-            extractor: self.extractor(),
+            extractor: self.extractor()?,
         };
         Ok((
             Onboarder::new(ports, self.onboarder_settings()),
@@ -181,14 +195,18 @@ impl Config {
         Ok(RealmFiles::open(&self.data_dir.join("realms"))?)
     }
 
-    fn extractor(&self) -> Arc<dyn CatalogExtractor> {
-        #[cfg(feature = "ocr")]
-        {
-            Arc::new(ratiba_core::backends::ocr::OcrExtractor::default())
-        }
-        #[cfg(not(feature = "ocr"))]
-        {
-            Arc::new(TextExtractor::new())
+    fn extractor(&self) -> Result<Arc<dyn CatalogExtractor>> {
+        match &self.extractor {
+            #[cfg(feature = "anthropic")]
+            ExtractorBackend::Claude(config) => Ok(Arc::new(
+                ratiba_core::backends::anthropic::ClaudeExtractor::new(config.clone())?,
+            )),
+            #[cfg(feature = "ocr")]
+            ExtractorBackend::Local => {
+                Ok(Arc::new(ratiba_core::backends::ocr::OcrExtractor::default()))
+            }
+            #[cfg(not(feature = "ocr"))]
+            ExtractorBackend::Local => Ok(Arc::new(TextExtractor::new())),
         }
     }
 }
@@ -296,6 +314,38 @@ fn realm_backend(cli: &Cli) -> Result<RealmBackend> {
         config.create_timeout = t;
     }
     Ok(RealmBackend::Keycloak(config))
+}
+
+/// `RATIBA_EXTRACTOR`: `local` (default) or `claude`.
+fn extractor_backend() -> Result<ExtractorBackend> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match env("RATIBA_EXTRACTOR").as_deref().map(str::trim) {
+        None | Some("local") | Some("text") | Some("ocr") => Ok(ExtractorBackend::Local),
+        #[cfg(feature = "anthropic")]
+        Some("claude") | Some("anthropic") => {
+            use ratiba_core::backends::anthropic::AnthropicConfig;
+            let Some(key) = env("ANTHROPIC_API_KEY") else {
+                bail!("RATIBA_EXTRACTOR=claude needs ANTHROPIC_API_KEY");
+            };
+            let mut config = AnthropicConfig::new(ratiba_core::Secret::new(key.trim()));
+            if let Some(model) = env("ANTHROPIC_MODEL") {
+                config.model = model.trim().to_string();
+            }
+            if let Some(url) = env("ANTHROPIC_BASE_URL") {
+                config.base_url = url.trim().to_string();
+            }
+            if let Some(v) = env("ANTHROPIC_TIMEOUT_SECS") {
+                match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => config.timeout = std::time::Duration::from_secs(n),
+                    _ => bail!("ANTHROPIC_TIMEOUT_SECS must be a whole number of seconds, not '{v}'"),
+                }
+            }
+            Ok(ExtractorBackend::Claude(config))
+        }
+        Some(other) => bail!(
+            "RATIBA_EXTRACTOR must be 'local' or 'claude' (in a build with the anthropic feature), not '{other}'"
+        ),
+    }
 }
 
 /// `RATIBA_ADMIN_REDIRECT_URIS`: the dashboard client's redirect URIs, comma-separated.
