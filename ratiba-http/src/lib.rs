@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 mod body;
+mod dashboard;
 mod idempotency;
 pub mod oidc;
 pub mod openapi;
@@ -61,6 +62,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/openapi.json", get(openapi::document))
+        .merge(dashboard::routes())
         .fallback(tenants::not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::new(

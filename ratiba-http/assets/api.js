@@ -1,0 +1,150 @@
+// The HTTP API, same origin. The admin key lives in sessionStorage (gone when the
+// tab closes) and is sent as X-Admin-API-Key; it is never logged or put in a URL.
+
+const KEY = 'ratiba.adminKey';
+
+export function key() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setKey(value) {
+  sessionStorage.setItem(KEY, value);
+}
+
+export function clearKey() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** An API error: the problem+json body, made readable. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(describe(status, problem));
+    this.status = status;
+    this.problem = problem || {};
+    this.errors = Array.isArray(this.problem.errors) ? this.problem.errors : [];
+  }
+}
+
+function describe(status, problem) {
+  const detail = problem && problem.detail;
+  if (status === 0) return 'The server could not be reached. Check your connection and try again.';
+  if (status === 429) return 'Too many failed sign-in attempts from this address. Wait a minute, then try again.';
+  if (status === 413) return detail || 'The upload is too large.';
+  if (status >= 500) {
+    const id = problem && problem.request_id ? ` (request id ${problem.request_id})` : '';
+    return `${detail || 'The server had a problem.'}${id}`;
+  }
+  return detail || `The request failed (HTTP ${status}).`;
+}
+
+let onSessionEnd = () => {};
+
+/** Called with a message when the server no longer accepts the key. */
+export function onUnauthorized(handler) {
+  onSessionEnd = handler;
+}
+
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function parse(response) {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.slice(0, 300) };
+  }
+}
+
+function sessionEnded(status, body) {
+  if (status === 401 || status === 403) {
+    clearKey();
+    onSessionEnd(
+      status === 401
+        ? 'Your session has ended: the server no longer accepts this admin key (it may have been changed). Sign in again.'
+        : `You are not allowed to do that with this sign-in (${(body && body.detail) || 'forbidden'}). Sign in again.`,
+    );
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Calls the API. `body` is JSON unless it is FormData. With `withKey: false` the
+ * stored key is not used (sign-in passes its own in `headers`).
+ */
+export async function call(method, path, { body, headers = {}, withKey = true, signIn = false } = {}) {
+  const h = { Accept: 'application/json, application/problem+json', ...headers };
+  if (withKey) {
+    const k = key();
+    if (!k) {
+      sessionEnded(401, null);
+      throw new ApiError(401, { detail: 'Not signed in.' });
+    }
+    h['X-Admin-API-Key'] = k;
+  }
+  let payload;
+  if (body instanceof FormData) {
+    payload = body;
+  } else if (body !== undefined) {
+    h['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers: h, body: payload, credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  const data = await parse(response);
+  if (!response.ok) {
+    if (!signIn && sessionEnded(response.status, data)) {
+      throw new ApiError(response.status, data);
+    }
+    throw new ApiError(response.status, data);
+  }
+  return data;
+}
+
+/**
+ * A multipart upload with progress: `onProgress(fraction)` while the body is sent,
+ * then `onProgress(null)` while the server reads the menu.
+ */
+export function upload(path, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const k = key();
+    if (!k) {
+      sessionEnded(401, null);
+      reject(new ApiError(401, { detail: 'Not signed in.' }));
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('X-Admin-API-Key', k);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onProgress(null);
+    xhr.onerror = () => reject(new ApiError(0, null));
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        data = { detail: xhr.responseText.slice(0, 300) };
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      sessionEnded(xhr.status, data);
+      reject(new ApiError(xhr.status, data));
+    };
+    xhr.send(form);
+  });
+}
