@@ -57,6 +57,32 @@ pub fn name_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// What the owner said while reviewing, beyond the rows themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CommitReview {
+    /// Services whose price the owner typed (by name). A row that was red in the
+    /// draft may only be committed with its name here.
+    #[serde(default)]
+    pub owner_typed: Vec<String>,
+    /// Services whose price below the safety floor the owner confirmed (by name).
+    #[serde(default)]
+    pub confirm_below_floor: Vec<String>,
+}
+
+impl CommitReview {
+    fn typed(&self, name: &str) -> bool {
+        self.owner_typed
+            .iter()
+            .any(|n| name_key(n) == name_key(name))
+    }
+
+    fn confirmed_low(&self, name: &str) -> bool {
+        self.confirm_below_floor
+            .iter()
+            .any(|n| name_key(n) == name_key(name))
+    }
+}
+
 const MAX_NAME_CHARS: usize = 120;
 const MAX_DURATION_MINUTES: u32 = 24 * 60;
 
@@ -99,9 +125,38 @@ impl CatalogCommit {
         )
     }
 
-    /// Every problem of the commit at once, each naming its row.
+    /// Every problem of the commit at once, each naming its row; a price below the
+    /// floor is refused (see [`Self::validate_reviewed`] for confirmations).
     pub fn validate(&self, floor_kes: u32) -> Result<()> {
+        self.validate_reviewed(floor_kes, None, &CommitReview::default())
+    }
+
+    /// [`Self::validate`] with the review's rules: a row that was red in `draft`
+    /// needs an owner-typed price ([`CommitReview::owner_typed`]); a price below
+    /// the floor needs an explicit confirmation ([`CommitReview::confirm_below_floor`]).
+    pub fn validate_reviewed(
+        &self,
+        floor_kes: u32,
+        draft: Option<&CatalogDraft>,
+        review: &CommitReview,
+    ) -> Result<()> {
         let mut errors = Vec::new();
+        if let Some(draft) = draft {
+            for (i, row) in self.services.iter().enumerate() {
+                let was_red = draft.extraction.rows.iter().any(|r| {
+                    r.confidence == Confidence::Red && name_key(&r.name) == name_key(&row.name)
+                });
+                if was_red && !review.typed(&row.name) {
+                    errors.push(FieldError::new(
+                        format!("services[{i}].price_kes"),
+                        format!(
+                            "'{}' was red (no usable price was read): its price must be typed by the owner (owner_typed)",
+                            row.name.trim()
+                        ),
+                    ));
+                }
+            }
+        }
         let mut seen = std::collections::HashMap::new();
         for (i, row) in self.services.iter().enumerate() {
             let name = row.name.trim();
@@ -121,11 +176,11 @@ impl CatalogCommit {
                     format!("'{name}' appears twice (also services[{first}])"),
                 ));
             }
-            if row.price_kes < floor_kes {
+            if row.price_kes < floor_kes && !review.confirmed_low(name) {
                 errors.push(FieldError::new(
                     format!("services[{i}].price_kes"),
                     format!(
-                        "KES {} is below the safety floor of KES {floor_kes}",
+                        "KES {} is below the safety floor of KES {floor_kes}: confirm it explicitly (confirm_below_floor) if it is right",
                         row.price_kes
                     ),
                 ));
@@ -197,6 +252,61 @@ mod tests {
             "a relation to a skipped row is dropped"
         );
         commit.validate(100).expect("valid");
+    }
+
+    #[test]
+    fn red_rows_need_an_owner_typed_price_and_low_prices_a_confirmation() {
+        let draft = CatalogDraft {
+            source: "text".into(),
+            floor_kes: 100,
+            extraction: Extraction {
+                rows: vec![
+                    row("Haircut", Some(1500), Confidence::Green),
+                    row("Nail art", None, Confidence::Red),
+                ],
+                relations: vec![],
+            },
+        };
+        let service = |name: &str, price| ServiceRow {
+            name: name.into(),
+            price_kes: price,
+            duration_minutes: None,
+            category: None,
+        };
+        let commit = CatalogCommit {
+            import_id: None,
+            services: vec![service("Haircut", 1500), service("nail  art", 300)],
+            relations: vec![],
+        };
+        let err = commit
+            .validate_reviewed(100, Some(&draft), &CommitReview::default())
+            .expect_err("red row without a typed price");
+        assert_eq!(err.field_errors()[0].field, "services[1].price_kes");
+        assert!(err.field_errors()[0].message.contains("typed by the owner"));
+        let typed = CommitReview {
+            owner_typed: vec!["Nail art".into()],
+            ..CommitReview::default()
+        };
+        commit
+            .validate_reviewed(100, Some(&draft), &typed)
+            .expect("typed price");
+
+        let low = CatalogCommit {
+            services: vec![service("Haircut", 1500), service("Nail art", 50)],
+            ..commit.clone()
+        };
+        let err = low
+            .validate_reviewed(100, Some(&draft), &typed)
+            .expect_err("below the floor");
+        assert!(err.field_errors()[0]
+            .message
+            .contains("confirm_below_floor"));
+        let confirmed = CommitReview {
+            confirm_below_floor: vec!["NAIL ART".into()],
+            ..typed
+        };
+        low.validate_reviewed(100, Some(&draft), &confirmed)
+            .expect("confirmed");
     }
 
     #[test]

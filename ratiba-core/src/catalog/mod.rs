@@ -10,7 +10,9 @@ pub mod grammar;
 pub mod policy;
 pub mod review;
 
-pub use commit::{name_key, CatalogCommit, CatalogDraft, CommitReport, Service, ServiceRow};
+pub use commit::{
+    name_key, CatalogCommit, CatalogDraft, CommitReport, CommitReview, Service, ServiceRow,
+};
 pub use review::review;
 
 pub use cross_sell::suggest_relations;

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::Onboarder;
-use crate::catalog::{review, CatalogCommit, CatalogDraft, CommitReport, Extraction};
+use crate::catalog::{review, CatalogCommit, CatalogDraft, CommitReport, CommitReview, Extraction};
 use crate::error::{Error, Result};
 use crate::ports::MenuInput;
 use crate::tenant::Slug;
@@ -73,6 +73,21 @@ impl Onboarder {
         commit: &CatalogCommit,
     ) -> Result<CommitReport> {
         commit.validate(self.settings.floor_kes)?;
+        self.schema.commit_catalog(slug, commit).await
+    }
+
+    /// Writes reviewed rows under the review rules: rows that were red in `draft`
+    /// need an owner-typed price, prices below the floor an explicit confirmation
+    /// (both in `review`). The same import committed twice does nothing the second time.
+    pub async fn commit_reviewed_catalog(
+        &self,
+        slug: &Slug,
+        commit: &CatalogCommit,
+        draft: Option<&CatalogDraft>,
+        review: &CommitReview,
+    ) -> Result<CommitReport> {
+        let floor = draft.map_or(self.settings.floor_kes, |d| d.floor_kes);
+        commit.validate_reviewed(floor, draft, review)?;
         self.schema.commit_catalog(slug, commit).await
     }
 }
