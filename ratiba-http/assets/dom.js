@@ -31,7 +31,7 @@ export function main() {
 /** Replaces the page content and moves focus to its heading. */
 export function render(...children) {
   const m = main();
-  m.replaceChildren(...children.flat());
+  m.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   const heading = m.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');

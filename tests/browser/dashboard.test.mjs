@@ -146,6 +146,8 @@ test('the New Tenant form checks live and shows the server\'s field errors', asy
   await p.getByRole('button', { name: 'Create tenant' }).click();
   await p.getByRole('heading', { name: 'Browser Spa', level: 1 }).waitFor();
   await p.getByText('All 9 checks pass').waitFor();
+  await p.getByText('Tenant browser_spa was created').waitFor();
+  assert.doesNotMatch(await p.locator('main').innerText(), /\bnull\b|undefined/);
   const created = await api('GET', '/api/v1/admin/tenants/browser_spa');
   assert.equal(created.status, 200);
   assert.equal(created.body.admins[0].phone_number, '+254712345678');
