@@ -22,6 +22,7 @@ pub mod error;
 pub mod onboard;
 pub mod ports;
 pub mod secrets;
+pub mod staff;
 pub mod tenant;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
