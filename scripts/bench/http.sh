@@ -5,7 +5,8 @@
 # under load. Uses DATABASE_URL (PostgreSQL) when set, else the embedded store.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build -q --release -p ratiba-cli -p ratiba-http --example load
+cargo build -q --release -p ratiba-cli --bin ratiba
+cargo build -q --release -p ratiba-http --example load
 bin=${CARGO_TARGET_DIR:-target}/release
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
