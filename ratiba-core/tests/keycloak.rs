@@ -664,3 +664,96 @@ async fn a_403_is_a_backend_error_and_a_503_on_create_is_retryable() {
     assert!(err.is_retryable(), "{err}");
     task.abort();
 }
+
+// ------------------------------------------- SIGKILL after the realm, before the commit
+
+/// Set in the child process of [`sigkill_after_the_realm_before_the_commit`]: `DATA_DIR`.
+const KILL_CHILD_ENV: &str = "RATIBA_TEST_KEYCLOAK_KILL_CHILD";
+
+/// The embedded store under `dir` with Keycloak for realms.
+async fn embedded_with_keycloak(
+    dir: &std::path::Path,
+    kc: &KeycloakRealms,
+    faults: &Faults,
+) -> Onboarder {
+    let store = Arc::new(
+        ratiba_core::backends::sqlite::SqliteStore::open(dir)
+            .await
+            .expect("store"),
+    );
+    let ports = Ports {
+        schema: store.clone(),
+        journal: store,
+        realms: Arc::new(kc.clone()),
+        ..Ports::in_memory()
+    }
+    .with_faults(faults);
+    Onboarder::new(ports, settings())
+}
+
+/// Not a test on its own: the onboarding process the test below kills. It creates
+/// the realm, then waits a minute before the commit.
+#[tokio::test]
+async fn keycloak_kill_child() {
+    let Ok(dir) = std::env::var(KILL_CHILD_ENV) else {
+        return;
+    };
+    let Some(config) = keycloak_config() else {
+        return;
+    };
+    let kc = KeycloakRealms::new(config).expect("config");
+    let faults = Faults::new();
+    faults.delay(FaultPoint::SchemaCommit, Duration::from_secs(60));
+    let o = embedded_with_keycloak(std::path::Path::new(&dir), &kc, &faults).await;
+    let _ = o.onboard(testing::spec("kc_killed")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_after_the_realm_before_the_commit() {
+    if std::env::var(KILL_CHILD_ENV).is_ok() {
+        return;
+    }
+    let Some((kc, _turn)) = keycloak().await else {
+        return;
+    };
+    clear(&kc, &["kc_killed"]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "keycloak_kill_child", "--test-threads", "1"])
+        .env(KILL_CHILD_ENV, dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn the onboarding process");
+    // Wait, from outside, until the realm exists: the child now sits before the commit.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while kc.get("kc_killed").await.expect("get").is_none() {
+        assert!(
+            child.try_wait().expect("child").is_none(),
+            "the onboarding process ended early"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never created the realm"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+
+    let o = embedded_with_keycloak(dir.path(), &kc, &Faults::new()).await;
+    let dry = o.reconcile(false).await.expect("dry run");
+    assert!(
+        dry.items.iter().any(|i| i.leftover == "realm 'kc_killed'"),
+        "the orphan realm is listed: {dry:?}"
+    );
+    let fixed = o.reconcile(true).await.expect("reconcile --fix");
+    assert_eq!(fixed.failures(), 0, "{fixed:?}");
+    assert_nothing_left(&o, &kc, "kc_killed").await;
+    o.onboard(testing::spec("kc_killed"))
+        .await
+        .expect("the slug onboards again");
+    o.delete(&Slug::parse("kc_killed").expect("slug"))
+        .await
+        .expect("cleanup");
+}
