@@ -50,6 +50,9 @@ pub enum Command {
     /// Read menus and import them into a tenant's catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// A tenant's staff: the services they perform and their weekly schedule.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Tenants' identity realms: push them to Keycloak.
     #[command(subcommand)]
     Realms(RealmsCommand),
@@ -66,6 +69,39 @@ pub enum Command {
         #[arg(long)]
         fix: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Add a staff member with their services and weekly schedule.
+    Add(StaffAddArgs),
+    /// List a tenant's staff.
+    List {
+        #[arg(long, value_name = "SLUG")]
+        tenant: String,
+    },
+    /// Remove a staff member (by the id `staff list` shows).
+    Remove {
+        #[arg(long, value_name = "SLUG")]
+        tenant: String,
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StaffAddArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub tenant: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_name = "E164")]
+    pub phone: Option<String>,
+    /// A service they perform, by name or id (repeatable); it must be in the catalog.
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// A weekly interval in the tenant's time zone, like "mon 09:00-17:00" (repeatable).
+    #[arg(long = "schedule", value_name = "DAY HH:MM-HH:MM")]
+    pub schedule: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -135,15 +135,23 @@ pub fn verify(report: &VerifyReport) -> String {
         .map(|c| {
             let mark = if c.ok {
                 paint("ok  ", "32")
+            } else if c.warning {
+                paint("warn", "33")
             } else {
                 paint("FAIL", "31")
             };
             format!("  {mark} {:<14} {}", c.name, c.detail)
         })
         .collect();
+    // Failed warnings show as `warn` lines above; they neither fail nor count.
     let failed: Vec<&str> = report.failed().map(|c| c.name).collect();
+    let warned = report.warnings().count();
     out.push(if failed.is_empty() {
-        format!("{}: all {} checks passed", report.slug, report.checks.len())
+        format!(
+            "{}: all {} checks passed",
+            report.slug,
+            report.checks.len() - warned
+        )
     } else {
         format!(
             "{}: {} failed: {}",

@@ -78,6 +78,9 @@ pub struct CheckBody {
     pub name: String,
     pub ok: bool,
     pub detail: String,
+    /// Present and true for a warning: a failed warning does not fail the report.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

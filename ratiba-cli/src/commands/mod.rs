@@ -8,6 +8,7 @@ mod migrate;
 mod realms;
 mod reconcile;
 mod serve;
+mod staff;
 mod tenants;
 
 use std::io::{IsTerminal, Read};
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         cmd @ (Command::Migrate(_) | Command::Keys(_)) => store_command(&config, cmd).await,
         Command::Tenants(cmd) => tenants::run(&onboarder, &config, cmd).await,
         Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
+        Command::Staff(cmd) => staff::run(&onboarder, &config, cmd).await,
         Command::Realms(cmd) => realms::run(&onboarder, &config, cmd).await,
         Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
         Command::Serve(args) => serve::run(&config, args).await,

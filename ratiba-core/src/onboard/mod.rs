@@ -4,6 +4,7 @@
 mod catalog;
 mod reconcile;
 mod saga;
+mod staff;
 mod verify;
 
 use std::path::Path;

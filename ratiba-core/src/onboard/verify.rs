@@ -10,6 +10,10 @@ pub struct Check {
     pub name: &'static str,
     pub ok: bool,
     pub detail: String,
+    /// A failed warning is reported but does not fail the report (serialised only
+    /// when set, so reports without warnings read as before).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,8 +24,14 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
+    /// Failed checks that fail the report (warnings excluded).
     pub fn failed(&self) -> impl Iterator<Item = &Check> {
-        self.checks.iter().filter(|c| !c.ok)
+        self.checks.iter().filter(|c| !c.ok && !c.warning)
+    }
+
+    /// Failed warnings: reported, but the report stays `ok`.
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| !c.ok && c.warning)
     }
 }
 
@@ -30,6 +40,7 @@ fn check(name: &'static str, ok: bool, detail: impl Into<String>) -> Check {
         name,
         ok,
         detail: detail.into(),
+        warning: false,
     }
 }
 
@@ -148,7 +159,33 @@ impl Onboarder {
                 },
             ));
         }
-        let ok = checks.iter().all(|c| c.ok);
+        if tenant.is_some() && store.store_exists {
+            match self.schema.list_staff(slug).await {
+                Ok(staff) => {
+                    let scheduled = staff.iter().filter(|m| !m.schedule.is_empty()).count();
+                    let mut c = check(
+                        "staff_schedules",
+                        scheduled > 0,
+                        if scheduled > 0 {
+                            format!("{scheduled} of {} staff with a schedule", staff.len())
+                        } else if staff.is_empty() {
+                            "no staff yet: bookings stall at slot collection (add one with `ratiba staff add`)"
+                                .to_string()
+                        } else {
+                            format!(
+                                "none of {} staff has a schedule: bookings stall at slot collection",
+                                staff.len()
+                            )
+                        },
+                    );
+                    c.warning = true;
+                    checks.push(c);
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let ok = checks.iter().all(|c| c.ok || c.warning);
         Ok(VerifyReport {
             slug: slug.to_string(),
             ok,

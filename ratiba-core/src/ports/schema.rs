@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::Result;
+use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{NewTenant, Slug, Tenant, WhatsAppCredentials};
 
 /// Two-phase provisioning: [`SchemaProvisioner::prepare`] writes the registry rows and
@@ -84,6 +85,39 @@ pub trait SchemaProvisioner: Send + Sync {
 
     /// The tenant's services, ordered by name.
     async fn list_services(&self, slug: &Slug) -> Result<Vec<Service>>;
+    /// Adds a staff member with the services they perform (each must be one of
+    /// the tenant's services, by name or id, else a field error `services[i]`) and
+    /// their weekly schedule, in one transaction. Validation errors name the field.
+    /// `NotFound` when no tenant has this slug.
+    async fn create_staff(&self, slug: &Slug, spec: &StaffSpec) -> Result<StaffMember> {
+        let _ = (slug, spec);
+        Err(no_staff(self.backend_name()))
+    }
+
+    /// The tenant's staff, ordered by name (services by name, schedule by day
+    /// and start). `NotFound` when no tenant has this slug.
+    async fn list_staff(&self, slug: &Slug) -> Result<Vec<StaffMember>> {
+        let _ = slug;
+        Err(no_staff(self.backend_name()))
+    }
+
+    /// Replaces a staff member's name, phone, services and schedule, in one
+    /// transaction. `NotFound` for an unknown tenant or staff id.
+    async fn update_staff(&self, slug: &Slug, id: &str, spec: &StaffSpec) -> Result<StaffMember> {
+        let _ = (slug, id, spec);
+        Err(no_staff(self.backend_name()))
+    }
+
+    /// Removes a staff member with their services and schedule. `NotFound` for an
+    /// unknown tenant or staff id.
+    async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
+        let _ = (slug, id);
+        Err(no_staff(self.backend_name()))
+    }
+}
+
+fn no_staff(backend: &str) -> crate::Error {
+    crate::Error::backend(format!("the {backend} backend cannot store staff"))
 }
 
 /// A prepared, uncommitted tenant. Dropping it without `commit` must leave nothing

@@ -221,6 +221,86 @@ impl StaffSpec {
     }
 }
 
+/// A staff spec checked and normalised for storage: validated (every problem at
+/// once, phone included), the name and phone trimmed, services resolved against
+/// the tenant's catalog. Backends call [`StaffSpec::resolve`] inside their write
+/// transaction, with the catalog they just read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedStaff {
+    pub name: String,
+    pub phone: Option<String>,
+    /// `(service id, service name)`, in the order given, without repeats.
+    pub services: Vec<(String, String)>,
+    /// Ordered by weekday, then start.
+    pub schedule: Vec<ScheduleInterval>,
+}
+
+impl StaffSpec {
+    /// Validates the spec and resolves each service, given by name (ignoring case
+    /// and spacing) or by id, against `catalog` (`(id, name)` pairs). A service the
+    /// tenant does not have is a field error `services[i]`.
+    pub fn resolve(&self, catalog: &[(String, String)]) -> Result<ResolvedStaff> {
+        let mut errors = match self.validate() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.field_errors().to_vec(),
+        };
+        let phone = match self.phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => match crate::tenant::PhoneNumber::parse(raw) {
+                Ok(p) => Some(p.as_str().to_string()),
+                Err(rule) => {
+                    errors.push(FieldError::new("phone", rule));
+                    None
+                }
+            },
+        };
+        let mut services: Vec<(String, String)> = Vec::new();
+        for (i, given) in self.services.iter().enumerate() {
+            let key = crate::catalog::name_key(given);
+            if key.is_empty() {
+                continue; // already reported by validate
+            }
+            let found = catalog
+                .iter()
+                .find(|(id, _)| id == given.trim())
+                .or_else(|| {
+                    catalog
+                        .iter()
+                        .find(|(_, name)| crate::catalog::name_key(name) == key)
+                });
+            match found {
+                Some(hit) if services.iter().any(|(id, _)| *id == hit.0) => {}
+                Some(hit) => services.push(hit.clone()),
+                None => errors.push(FieldError::new(
+                    format!("services[{i}]"),
+                    format!(
+                        "'{}' is not a service of this tenant (add it to the catalog first)",
+                        given.trim()
+                    ),
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            let mut seen = std::collections::HashSet::new();
+            errors.retain(|e| seen.insert((e.field.clone(), e.message.clone())));
+            return Err(Error::validation(errors));
+        }
+        let mut schedule = self.schedule.clone();
+        schedule.sort_by_key(|iv| (iv.weekday, iv.start));
+        Ok(ResolvedStaff {
+            name: self.name.trim().to_string(),
+            phone,
+            services,
+            schedule,
+        })
+    }
+}
+
+/// A staff id that names nobody in this tenant.
+pub fn staff_not_found(slug: &impl std::fmt::Display, id: &str) -> Error {
+    Error::not_found(format!("no staff member '{id}' in tenant '{slug}'"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

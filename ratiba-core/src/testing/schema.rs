@@ -17,6 +17,7 @@ pub async fn run_all(p: &dyn SchemaProvisioner) {
     delete_removes_everything(p).await;
     catalog_commit_rules(p).await;
     whatsapp_credentials(p).await;
+    staff(p).await;
 }
 
 pub async fn prepare_is_invisible_until_commit(p: &dyn SchemaProvisioner) {
@@ -271,6 +272,171 @@ pub async fn whatsapp_credentials(p: &dyn SchemaProvisioner) {
         .set_whatsapp(&slug("conf_nobody"), &creds)
         .await
         .expect_err("missing tenant");
+    assert_eq!(err.kind(), &ErrorKind::NotFound);
+    p.delete(&s).await.expect("cleanup");
+}
+
+fn interval(day: &str, start: &str, end: &str) -> crate::staff::ScheduleInterval {
+    crate::staff::ScheduleInterval {
+        weekday: crate::staff::Weekday::parse(day).unwrap_or_else(|| panic!("{day}")),
+        start: crate::staff::TimeOfDay::parse(start).unwrap_or_else(|| panic!("{start}")),
+        end: crate::staff::TimeOfDay::parse(end).unwrap_or_else(|| panic!("{end}")),
+    }
+}
+
+/// Staff with services (by name or id, which must exist) and a weekly schedule:
+/// create, list, update (a full replacement), delete; bad input is a field error
+/// and writes nothing.
+pub async fn staff(p: &dyn SchemaProvisioner) {
+    use crate::staff::StaffSpec;
+    let s = slug("conf_staff");
+    p.prepare(&new_tenant("conf_staff"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    assert!(p.list_staff(&s).await.expect("no staff yet").is_empty());
+    p.commit_catalog(
+        &s,
+        &CatalogCommit {
+            import_id: None,
+            services: vec![row("Manicure", 1500), row("Pedicure", 800)],
+            relations: vec![],
+        },
+    )
+    .await
+    .expect("catalog");
+    let pedicure_id = p
+        .list_services(&s)
+        .await
+        .expect("services")
+        .into_iter()
+        .find(|x| x.name == "Pedicure")
+        .map(|x| x.id)
+        .expect("pedicure");
+    let spec = StaffSpec {
+        name: " Wanjiku ".into(),
+        phone: Some("+254 712 000 111".into()),
+        services: vec!["  manicure".into(), pedicure_id.clone()],
+        schedule: vec![
+            interval("sat", "10:00", "16:00"),
+            interval("mon", "13:00", "17:00"),
+            interval("mon", "09:00", "13:00"),
+            interval("fri", "18:00", "24:00"),
+        ],
+    };
+    let created = p.create_staff(&s, &spec).await.expect("create");
+    assert_eq!(created.name, "Wanjiku");
+    assert_eq!(created.phone.as_deref(), Some("+254712000111"));
+    assert_eq!(created.services, ["Manicure", "Pedicure"]);
+    assert_eq!(
+        created.schedule,
+        [
+            interval("mon", "09:00", "13:00"),
+            interval("mon", "13:00", "17:00"),
+            interval("fri", "18:00", "24:00"),
+            interval("sat", "10:00", "16:00"),
+        ],
+        "ordered by day and start; 24:00 ends a day"
+    );
+    let other = p
+        .create_staff(
+            &s,
+            &StaffSpec {
+                name: "Achieng".into(),
+                ..StaffSpec::default()
+            },
+        )
+        .await
+        .expect("create without services or schedule");
+    assert_eq!(
+        p.list_staff(&s).await.expect("list"),
+        [other.clone(), created.clone()],
+        "ordered by name, as created"
+    );
+
+    // Bad input: every problem named, nothing written.
+    let bad = StaffSpec {
+        name: "Bad".into(),
+        phone: Some("0712".into()),
+        services: vec!["Massage".into()],
+        schedule: vec![
+            interval("mon", "09:00", "13:00"),
+            interval("mon", "12:00", "10:00"),
+            interval("mon", "12:00", "14:00"),
+        ],
+    };
+    let err = p.create_staff(&s, &bad).await.expect_err("invalid");
+    assert!(matches!(err.kind(), ErrorKind::Validation { .. }), "{err}");
+    let mut fields: Vec<&str> = err
+        .field_errors()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["phone", "schedule[1].end", "schedule[2]", "services[0]"],
+        "{err}"
+    );
+    assert_eq!(p.list_staff(&s).await.expect("list").len(), 2);
+
+    // Update replaces everything.
+    let replaced = StaffSpec {
+        name: "Wanjiku M.".into(),
+        phone: None,
+        services: vec!["PEDICURE".into()],
+        schedule: vec![interval("tue", "08:00", "12:30")],
+    };
+    let updated = p
+        .update_staff(&s, &created.id, &replaced)
+        .await
+        .expect("update");
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.name, "Wanjiku M.");
+    assert_eq!(updated.phone, None);
+    assert_eq!(updated.services, ["Pedicure"]);
+    assert_eq!(updated.schedule, [interval("tue", "08:00", "12:30")]);
+    let listed = p.list_staff(&s).await.expect("list");
+    assert_eq!(listed, [other.clone(), updated.clone()]);
+    let err = p
+        .update_staff(&s, &created.id, &bad)
+        .await
+        .expect_err("invalid update");
+    assert!(matches!(err.kind(), ErrorKind::Validation { .. }), "{err}");
+    assert_eq!(p.list_staff(&s).await.expect("list"), listed, "unchanged");
+    for missing_id in [
+        "01JNOBODY0000000000000000",
+        "00000000-0000-0000-0000-000000000000",
+    ] {
+        let err = p
+            .update_staff(&s, missing_id, &replaced)
+            .await
+            .expect_err("unknown staff");
+        assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
+        let err = p
+            .delete_staff(&s, missing_id)
+            .await
+            .expect_err("unknown staff");
+        assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
+    }
+
+    p.delete_staff(&s, &created.id).await.expect("delete");
+    assert_eq!(p.list_staff(&s).await.expect("list"), [other]);
+    let err = p
+        .delete_staff(&s, &created.id)
+        .await
+        .expect_err("deleted twice");
+    assert_eq!(err.kind(), &ErrorKind::NotFound);
+
+    let nobody = slug("conf_nobody");
+    let err = p.list_staff(&nobody).await.expect_err("unknown tenant");
+    assert_eq!(err.kind(), &ErrorKind::NotFound);
+    let err = p
+        .create_staff(&nobody, &replaced)
+        .await
+        .expect_err("unknown tenant");
     assert_eq!(err.kind(), &ErrorKind::NotFound);
     p.delete(&s).await.expect("cleanup");
 }

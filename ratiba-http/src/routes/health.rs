@@ -27,6 +27,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             Ok(()) => state.onboarder.schema().backend_name().into(),
             Err(e) => e.to_string(),
         },
+        warning: false,
     });
     let realms = state.onboarder.realms().ping().await;
     checks.push(CheckBody {
@@ -36,6 +37,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
             Ok(()) => state.onboarder.realms().backend_name().into(),
             Err(e) => e.to_string(),
         },
+        warning: false,
     });
     let ok = checks.iter().all(|c| c.ok);
     let status = if ok {

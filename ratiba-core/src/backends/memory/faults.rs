@@ -16,6 +16,7 @@ use crate::ports::{
     PendingTenant, RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest, SchemaProvisioner,
     StoreInspection,
 };
+use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{NewTenant, Slug, Tenant, WhatsAppCredentials};
 
 /// Where a fault can strike: each saga step and each compensation.
@@ -263,6 +264,22 @@ impl SchemaProvisioner for FaultySchema {
 
     async fn list_services(&self, slug: &Slug) -> Result<Vec<Service>> {
         self.inner.list_services(slug).await
+    }
+
+    async fn create_staff(&self, slug: &Slug, spec: &StaffSpec) -> Result<StaffMember> {
+        self.inner.create_staff(slug, spec).await
+    }
+
+    async fn list_staff(&self, slug: &Slug) -> Result<Vec<StaffMember>> {
+        self.inner.list_staff(slug).await
+    }
+
+    async fn update_staff(&self, slug: &Slug, id: &str, spec: &StaffSpec) -> Result<StaffMember> {
+        self.inner.update_staff(slug, id, spec).await
+    }
+
+    async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
+        self.inner.delete_staff(slug, id).await
     }
 }
 

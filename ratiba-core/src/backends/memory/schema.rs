@@ -8,6 +8,7 @@ use super::lock;
 use crate::catalog::{name_key, CatalogCommit, CatalogDraft, CommitReport, Relation, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
+use crate::staff::{staff_not_found, ResolvedStaff, StaffMember, StaffSpec};
 use crate::tenant::{
     AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
     BUSINESS_TABLES,
@@ -23,6 +24,7 @@ struct TenantData {
     drafts: HashMap<String, CatalogDraft>,
     committed_imports: BTreeSet<String>,
     whatsapp: Option<WhatsAppCredentials>,
+    staff: Vec<StaffMember>,
 }
 
 #[derive(Default)]
@@ -65,6 +67,25 @@ fn tenant_from(new: &NewTenant) -> Tenant {
             role: AdminRole::Owner,
             is_active: true,
         }],
+    }
+}
+
+fn catalog_of(data: &TenantData) -> Vec<(String, String)> {
+    data.services
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect()
+}
+
+fn member(id: String, r: ResolvedStaff) -> StaffMember {
+    let mut services: Vec<String> = r.services.into_iter().map(|(_, name)| name).collect();
+    services.sort();
+    StaffMember {
+        id,
+        name: r.name,
+        phone: r.phone,
+        services,
+        schedule: r.schedule,
     }
 }
 
@@ -251,6 +272,59 @@ impl SchemaProvisioner for MemorySchema {
         let mut services = data.services.clone();
         services.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(services)
+    }
+
+    async fn create_staff(&self, slug: &Slug, spec: &StaffSpec) -> Result<StaffMember> {
+        let mut state = lock(&self.state);
+        let data = state
+            .tenants
+            .get_mut(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let resolved = spec.resolve(&catalog_of(data))?;
+        let created = member(Ulid::new().to_string(), resolved);
+        data.staff.push(created.clone());
+        Ok(created)
+    }
+
+    async fn list_staff(&self, slug: &Slug) -> Result<Vec<StaffMember>> {
+        let state = lock(&self.state);
+        let data = state
+            .tenants
+            .get(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let mut staff = data.staff.clone();
+        staff.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        Ok(staff)
+    }
+
+    async fn update_staff(&self, slug: &Slug, id: &str, spec: &StaffSpec) -> Result<StaffMember> {
+        let mut state = lock(&self.state);
+        let data = state
+            .tenants
+            .get_mut(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let resolved = spec.resolve(&catalog_of(data))?;
+        let slot = data
+            .staff
+            .iter_mut()
+            .find(|m| m.id == id)
+            .ok_or_else(|| staff_not_found(slug, id))?;
+        *slot = member(id.to_string(), resolved);
+        Ok(slot.clone())
+    }
+
+    async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
+        let mut state = lock(&self.state);
+        let data = state
+            .tenants
+            .get_mut(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let before = data.staff.len();
+        data.staff.retain(|m| m.id != id);
+        if data.staff.len() == before {
+            return Err(staff_not_found(slug, id));
+        }
+        Ok(())
     }
 }
 

@@ -23,6 +23,7 @@ mod journal;
 mod migrate;
 mod registry;
 mod scoped;
+mod staff;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -18,6 +18,7 @@ use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreCheck, StoreInspection};
 use crate::secrets::Secret;
+use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{
     AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
 };
@@ -667,6 +668,26 @@ impl SchemaProvisioner for PgStore {
     async fn list_services(&self, slug: &Slug) -> Result<Vec<Service>> {
         self.get(slug).await?;
         super::catalog::list_services(self, slug).await
+    }
+
+    async fn create_staff(&self, slug: &Slug, spec: &StaffSpec) -> Result<StaffMember> {
+        self.get(slug).await?;
+        super::staff::create(self, slug, spec).await
+    }
+
+    async fn list_staff(&self, slug: &Slug) -> Result<Vec<StaffMember>> {
+        self.get(slug).await?;
+        super::staff::list(self, slug).await
+    }
+
+    async fn update_staff(&self, slug: &Slug, id: &str, spec: &StaffSpec) -> Result<StaffMember> {
+        self.get(slug).await?;
+        super::staff::update(self, slug, id, spec).await
+    }
+
+    async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
+        self.get(slug).await?;
+        super::staff::delete(self, slug, id).await
     }
 }
 

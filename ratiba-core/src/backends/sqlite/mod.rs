@@ -11,6 +11,7 @@ mod idempotency;
 mod journal;
 mod migrate;
 mod registry;
+mod staff;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@ use super::{db_error, migrate, remove_db_files, SqliteStore};
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
+use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{
     AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
 };
@@ -356,6 +357,26 @@ impl SchemaProvisioner for SqliteStore {
     async fn list_services(&self, slug: &Slug) -> Result<Vec<Service>> {
         self.get(slug).await?;
         super::catalog::list_services(self, slug).await
+    }
+
+    async fn create_staff(&self, slug: &Slug, spec: &StaffSpec) -> Result<StaffMember> {
+        self.get(slug).await?;
+        super::staff::create(self, slug, spec).await
+    }
+
+    async fn list_staff(&self, slug: &Slug) -> Result<Vec<StaffMember>> {
+        self.get(slug).await?;
+        super::staff::list(self, slug).await
+    }
+
+    async fn update_staff(&self, slug: &Slug, id: &str, spec: &StaffSpec) -> Result<StaffMember> {
+        self.get(slug).await?;
+        super::staff::update(self, slug, id, spec).await
+    }
+
+    async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
+        self.get(slug).await?;
+        super::staff::delete(self, slug, id).await
     }
 }
 
