@@ -195,3 +195,48 @@ pub struct WhatsAppStatus {
     pub slug: String,
     pub whatsapp_configured: bool,
 }
+
+/// One recurring weekly interval, in the tenant's time zone.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"weekday": "monday", "start": "09:00", "end": "17:00"}))]
+pub struct IntervalBody {
+    /// `monday` ... `sunday` (also `mon`, or Swahili `jumatatu` on input).
+    pub weekday: String,
+    /// `HH:MM`, 24 h.
+    pub start: String,
+    /// `HH:MM`, after `start` (`24:00` ends the day).
+    pub end: String,
+}
+
+/// A staff member to create, or to replace one with.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Wanjiku", "phone": "+254712000111", "services": ["Manicure"],
+    "schedule": [{"weekday": "monday", "start": "09:00", "end": "17:00"}]}))]
+pub struct StaffRequest {
+    pub name: String,
+    /// E.164.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Services they perform, by name (ignoring case and spacing) or id; each must
+    /// be in the tenant's catalog.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// No inverted or overlapping intervals.
+    #[serde(default)]
+    pub schedule: Vec<IntervalBody>,
+}
+
+/// A staff member as stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffBody {
+    pub id: String,
+    pub name: String,
+    pub phone: Option<String>,
+    /// Service names, sorted.
+    pub services: Vec<String>,
+    /// Ordered by weekday, then start.
+    pub schedule: Vec<IntervalBody>,
+}

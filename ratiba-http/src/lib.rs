@@ -28,7 +28,7 @@ pub use oidc::OidcConfig;
 pub use state::{AppState, Limits};
 
 use crate::problem::ApiError;
-use crate::routes::{catalog, health, tenants};
+use crate::routes::{catalog, health, staff, tenants};
 
 pub fn app(state: AppState) -> Router {
     let json = DefaultBodyLimit::max(state.limits.json_bytes);
@@ -58,6 +58,14 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/admin/catalog/commit",
             post(catalog::commit).layer(json),
+        )
+        .route(
+            "/api/v1/admin/tenants/{slug}/staff",
+            post(staff::create).layer(json).get(staff::list),
+        )
+        .route(
+            "/api/v1/admin/tenants/{slug}/staff/{id}",
+            put(staff::update).layer(json).delete(staff::delete),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

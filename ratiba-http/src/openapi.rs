@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::*;
 use crate::problem::{FieldProblem, Problem};
-use crate::routes::{catalog, health, tenants};
+use crate::routes::{catalog, health, staff, tenants};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,12 +14,13 @@ use crate::routes::{catalog, health, tenants};
     paths(
         tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify, tenants::put_whatsapp,
         catalog::extract, catalog::import, catalog::commit,
+        staff::create, staff::list, staff::update, staff::delete,
         health::healthz, health::readyz,
     ),
     components(schemas(
         OnboardingRequest, TenantBody, AdminBody, VerifyBody, CheckBody, MenuText, RowBody, RelationBody,
         ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, CommitReportBody, Health, Problem, FieldProblem,
-        WhatsAppRequest, WhatsAppStatus,
+        WhatsAppRequest, WhatsAppStatus, StaffRequest, StaffBody, IntervalBody,
     )),
     modifiers(&AdminKeyScheme),
 )]

@@ -1,3 +1,4 @@
 pub mod catalog;
 pub mod health;
+pub mod staff;
 pub mod tenants;

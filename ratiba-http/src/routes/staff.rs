@@ -1,0 +1,162 @@
+//! A tenant's staff with the services they perform and their weekly schedule.
+//! The admin key, or a token of the tenant's own realm (`Caller`), may use them.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use ratiba_core::staff::{ScheduleInterval, StaffSpec, TimeOfDay, Weekday};
+use ratiba_core::{Error, FieldError, Slug};
+
+use crate::api::{wire, StaffBody, StaffRequest};
+use crate::auth::Caller;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use crate::{body, idempotency};
+
+fn authorized(caller: &Caller, raw: &str) -> Result<Slug, ApiError> {
+    let slug = Slug::parse(raw)?;
+    caller.authorize(&slug)?;
+    Ok(slug)
+}
+
+/// The request as a core spec; an interval that does not parse is a field error
+/// naming it (`schedule[1].start`), all of them at once.
+fn spec(request: StaffRequest) -> Result<StaffSpec, ApiError> {
+    let mut errors = Vec::new();
+    let mut schedule = Vec::new();
+    for (i, iv) in request.schedule.iter().enumerate() {
+        let weekday = Weekday::parse(&iv.weekday);
+        if weekday.is_none() {
+            errors.push(FieldError::new(
+                format!("schedule[{i}].weekday"),
+                format!(
+                    "'{}' is not a weekday (monday ... sunday, mon ... sun, or jumatatu ... jumapili)",
+                    iv.weekday
+                ),
+            ));
+        }
+        let mut time = |part: &str, raw: &str| {
+            let t = TimeOfDay::parse(raw);
+            if t.is_none() {
+                errors.push(FieldError::new(
+                    format!("schedule[{i}].{part}"),
+                    format!("'{raw}' is not a time like 09:30 (HH:MM, 24 h)"),
+                ));
+            }
+            t
+        };
+        let start = time("start", &iv.start);
+        let end = time("end", &iv.end);
+        if let (Some(weekday), Some(start), Some(end)) = (weekday, start, end) {
+            schedule.push(ScheduleInterval {
+                weekday,
+                start,
+                end,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::validation(errors).into());
+    }
+    Ok(StaffSpec {
+        name: request.name,
+        phone: request.phone,
+        services: request.services,
+        schedule,
+    })
+}
+
+fn read(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<(Bytes, StaffSpec), ApiError> {
+    let raw = body::bytes(raw, state.limits.json_bytes)?;
+    let request: StaffRequest = body::typed(body::json_value(headers, &raw)?)?;
+    Ok((raw, spec(request)?))
+}
+
+/// Add a staff member with the services they perform and a weekly schedule.
+#[utoipa::path(post, path = "/api/v1/admin/tenants/{slug}/staff", tag = "staff",
+    params(("slug" = String, Path),
+           ("Idempotency-Key" = Option<String>, Header, description = "retries with the same key and body get the first response")),
+    request_body = StaffRequest,
+    responses((status = 201, body = StaffBody),
+              (status = 404, description = "no such tenant", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "invalid input: inverted or overlapping intervals, unknown services, ...", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = []), ("tenant_token" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw_slug): Path<String>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let slug = authorized(&caller, &raw_slug)?;
+    let (raw, spec) = read(&state, &headers, raw)?;
+    let onboarder = state.onboarder.clone();
+    let scope = format!("POST /api/v1/admin/tenants/{slug}/staff");
+    Ok(
+        idempotency::respond(&state, &headers, &scope, &raw, async move {
+            let member = onboarder.add_staff(&slug, &spec).await?;
+            Ok((StatusCode::CREATED, wire::<_, StaffBody>(&member)?))
+        })
+        .await,
+    )
+}
+
+/// The tenant's staff, ordered by name.
+#[utoipa::path(get, path = "/api/v1/admin/tenants/{slug}/staff", tag = "staff",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<StaffBody>),
+              (status = 404, description = "no such tenant", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = []), ("tenant_token" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw_slug): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let slug = authorized(&caller, &raw_slug)?;
+    let staff = state.onboarder.list_staff(&slug).await?;
+    Ok(Json(wire::<_, Vec<StaffBody>>(&staff)?))
+}
+
+/// Replace a staff member's name, phone, services and schedule.
+#[utoipa::path(put, path = "/api/v1/admin/tenants/{slug}/staff/{id}", tag = "staff",
+    params(("slug" = String, Path), ("id" = String, Path)),
+    request_body = StaffRequest,
+    responses((status = 200, body = StaffBody),
+              (status = 404, description = "no such tenant or staff member", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "invalid input", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = []), ("tenant_token" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((raw_slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let slug = authorized(&caller, &raw_slug)?;
+    let (_, spec) = read(&state, &headers, raw)?;
+    let member = state.onboarder.update_staff(&slug, &id, &spec).await?;
+    Ok(Json(wire::<_, StaffBody>(&member)?))
+}
+
+/// Remove a staff member with their schedule.
+#[utoipa::path(delete, path = "/api/v1/admin/tenants/{slug}/staff/{id}", tag = "staff",
+    params(("slug" = String, Path), ("id" = String, Path)),
+    responses((status = 204, description = "removed"),
+              (status = 404, description = "no such tenant or staff member", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = []), ("tenant_token" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((raw_slug, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let slug = authorized(&caller, &raw_slug)?;
+    state.onboarder.remove_staff(&slug, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
