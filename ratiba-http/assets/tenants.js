@@ -13,6 +13,7 @@ const CHECK_LABELS = {
   realm_client: 'Admin client (tenant-admin)',
   realm_roles: 'Realm roles',
   realm_owner: 'Owner user in the realm',
+  staff_schedules: 'Staff with a weekly schedule',
 };
 
 function advice(name, slug) {
@@ -26,6 +27,7 @@ function advice(name, slug) {
     realm_client: 'The tenant-admin client is missing. Run "ratiba realms push", or create the client in Keycloak.',
     realm_roles: 'Add the missing realm roles (owner, admin, staff) in Keycloak, or run "ratiba realms push".',
     realm_owner: 'Create a realm user with the role owner and the owner\'s phone number (or run "ratiba realms push").',
+    staff_schedules: `Bookings stall at slot collection until someone has a schedule. Add staff with "ratiba staff add --tenant ${slug} --name N --schedule 'mon 09:00-17:00'".`,
   }[name];
   return a || `Run "ratiba tenants verify ${slug}" for details; on PostgreSQL "ratiba migrate" brings a schema to the current version.`;
 }
@@ -91,7 +93,8 @@ export async function tenantsPage() {
     for (let r = queue.shift(); r; r = queue.shift()) {
       try {
         const report = await api.call('GET', `/api/v1/admin/tenants/${encodeURIComponent(r.slug)}/verify`);
-        const failed = report.checks.filter((c) => !c.ok).length;
+        // A failed warning (c.warning) does not fail the tenant.
+        const failed = report.checks.filter((c) => !c.ok && !c.warning).length;
         r.state.className = `verify ${failed ? 'bad' : 'ok'}`;
         r.state.textContent = failed ? `✗ ${failed} check${failed === 1 ? '' : 's'} failed` : '✓ All checks pass';
       } catch (err) {
@@ -328,17 +331,23 @@ async function runVerify(slug, body) {
     body.replaceChildren(alertBox(`The checks could not run: ${err.message}`));
     return;
   }
-  const failed = report.checks.filter((c) => !c.ok);
+  // Failed warnings (c.warning) are shown, but neither fail nor count as checks.
+  const failed = report.checks.filter((c) => !c.ok && !c.warning);
+  const warned = report.checks.filter((c) => !c.ok && c.warning);
+  const counted = report.checks.length - warned.length;
+  const warnNote = warned.length ? ` ${warned.length} warning${warned.length === 1 ? '' : 's'} below.` : '';
+  const state = (c) => (c.ok ? 'ok' : c.warning ? 'warn' : 'bad');
+  const verdict = { ok: 'passed', warn: 'warning', bad: 'failed' };
   body.replaceChildren(
     failed.length
-      ? alertBox(`${failed.length} of ${report.checks.length} checks failed. What to do is under each one.`)
-      : alertBox(`All ${report.checks.length} checks pass.`, 'success'),
-    h('ul', { class: 'checklist' }, report.checks.map((c) => h('li', { class: c.ok ? 'ok' : 'bad', dataset: { check: c.name } },
-      h('span', { class: 'mark', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
+      ? alertBox(`${failed.length} of ${counted} checks failed. What to do is under each one.${warnNote}`)
+      : alertBox(`All ${counted} checks pass.${warnNote}`, 'success'),
+    h('ul', { class: 'checklist' }, report.checks.map((c) => h('li', { class: state(c), dataset: { check: c.name } },
+      h('span', { class: 'mark', 'aria-hidden': 'true' }, { ok: '✓', warn: '!', bad: '✗' }[state(c)]),
       h('div', {},
         h('strong', {}, CHECK_LABELS[c.name] || c.name.replaceAll('_', ' ')),
-        h('span', { class: 'sr-only' }, c.ok ? ' passed' : ' failed'),
-        h('span', { class: 'verdict' }, c.ok ? ' — passed' : ' — failed'),
+        h('span', { class: 'sr-only' }, ` ${verdict[state(c)]}`),
+        h('span', { class: 'verdict' }, ` — ${verdict[state(c)]}`),
         h('div', { class: 'muted' }, c.detail),
         c.ok ? null : h('p', { class: 'advice' }, h('strong', {}, 'What to do: '), advice(c.name, slug)))))),
   );
