@@ -92,6 +92,8 @@ export interface Check {
   name: string
   ok: boolean
   detail: string
+  /** Set on a check whose failure is a warning (no staff schedule yet): the report stays ok. */
+  warning?: boolean
 }
 
 export interface VerifyReport {
@@ -240,7 +242,35 @@ export declare class Onboarder {
   importCatalog(slug: string, menu: Menu & { commit?: boolean }): Promise<CatalogImport>
   commitCatalog(slug: string, commit: CatalogCommit): Promise<CommitReport>
   listServices(slug: string): Promise<Service[]>
+  /** Adds a staff member; overlapping or inverted intervals reject with code VALIDATION naming the field. */
+  addStaff(slug: string, staff: StaffRequest): Promise<Staff>
+  listStaff(slug: string): Promise<Staff[]>
+  updateStaff(slug: string, id: string, staff: StaffRequest): Promise<Staff>
+  removeStaff(slug: string, id: string): Promise<void>
 }
 
 /** Optional backends of this build: `postgres`, `keycloak`. */
 export declare const features: string[]
+
+/** One weekly interval, in the tenant's timezone: weekday `mon`...`sun` (or Swahili), times `HH:MM`. */
+export interface Interval {
+  weekday: string
+  start: string
+  end: string
+}
+
+export interface StaffRequest {
+  name: string
+  phone?: string | null
+  /** Service names (or ids) from the tenant's catalog. */
+  services?: string[]
+  schedule?: Interval[]
+}
+
+export interface Staff {
+  id: string
+  name: string
+  phone: string | null
+  services: string[]
+  schedule: Interval[]
+}

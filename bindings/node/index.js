@@ -193,6 +193,22 @@ class Onboarder {
   listServices(slug) {
     return call(() => this._native.listServices(slug))
   }
+
+  addStaff(slug, staff) {
+    return call(() => this._native.addStaff(slug, staff))
+  }
+
+  listStaff(slug) {
+    return call(() => this._native.listStaff(slug))
+  }
+
+  updateStaff(slug, id, staff) {
+    return call(() => this._native.updateStaff(slug, id, staff))
+  }
+
+  removeStaff(slug, id) {
+    return call(() => this._native.removeStaff(slug, id))
+  }
 }
 
 const features = native.features()

@@ -162,3 +162,28 @@ test('postgres', async (t) => {
   assert.deepEqual(await o.list(), [])
   await rejects(o.get(slug), 'NOT_FOUND')
 })
+
+test('staff with weekly schedules', async () => {
+  const o = Onboarder.inMemory()
+  await o.onboard(spec)
+  await o.importCatalog('spa_pilot', { text: menu, commit: true })
+  const staff = {
+    name: 'Wanjiku',
+    services: ['Manicure'],
+    schedule: [{ weekday: 'mon', start: '09:00', end: '13:00' }, { weekday: 'jumanne', start: '10:00', end: '16:00' }],
+  }
+  const member = await o.addStaff('spa_pilot', staff)
+  assert.equal(member.name, 'Wanjiku')
+  assert.equal(member.schedule.length, 2)
+  assert.deepEqual((await o.listStaff('spa_pilot')).map((s) => s.id), [member.id])
+  const renamed = await o.updateStaff('spa_pilot', member.id, { ...staff, name: 'Wanjiku M.' })
+  assert.equal(renamed.name, 'Wanjiku M.')
+  const bad = await rejects(
+    o.addStaff('spa_pilot', { ...staff, schedule: [{ weekday: 'mon', start: '12:00', end: '09:00' }] }),
+    'VALIDATION',
+  )
+  assert.ok(bad.fields.some((f) => f.field.startsWith('schedule[0]')), JSON.stringify(bad.fields))
+  await o.removeStaff('spa_pilot', member.id)
+  assert.deepEqual(await o.listStaff('spa_pilot'), [])
+  await rejects(o.removeStaff('spa_pilot', member.id), 'NOT_FOUND')
+})

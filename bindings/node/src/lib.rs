@@ -463,4 +463,43 @@ impl NativeOnboarder {
         let slug = self::slug(&slug)?;
         to_json(&self.inner.schema().list_services(&slug).await.js()?)
     }
+
+    /// `staff`: `{name, phone?, services: [...], schedule: [{weekday, start, end}]}`.
+    #[napi]
+    pub async fn add_staff(&self, slug: String, staff: Value) -> napi::Result<Value> {
+        let slug = self::slug(&slug)?;
+        let spec = staff_spec(staff)?;
+        to_json(&self.inner.add_staff(&slug, &spec).await.js()?)
+    }
+
+    #[napi]
+    pub async fn list_staff(&self, slug: String) -> napi::Result<Value> {
+        let slug = self::slug(&slug)?;
+        to_json(&self.inner.list_staff(&slug).await.js()?)
+    }
+
+    #[napi]
+    pub async fn update_staff(
+        &self,
+        slug: String,
+        id: String,
+        staff: Value,
+    ) -> napi::Result<Value> {
+        let slug = self::slug(&slug)?;
+        let spec = staff_spec(staff)?;
+        to_json(&self.inner.update_staff(&slug, &id, &spec).await.js()?)
+    }
+
+    #[napi]
+    pub async fn remove_staff(&self, slug: String, id: String) -> napi::Result<()> {
+        let slug = self::slug(&slug)?;
+        self.inner.remove_staff(&slug, &id).await.js()
+    }
+}
+
+/// The core's staff request from JSON; unreadable fields are a VALIDATION error.
+fn staff_spec(staff: Value) -> napi::Result<ratiba_core::staff::StaffSpec> {
+    let request: ratiba_core::staff::StaffRequest = serde_json::from_value(staff)
+        .map_err(|e| to_napi(&CoreError::field("staff", e.to_string())))?;
+    request.into_spec().js()
 }

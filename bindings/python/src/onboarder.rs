@@ -394,6 +394,61 @@ impl NativeOnboarder {
         )
     }
 
+    /// Adds a staff member: `staff` is `{name, phone?, services: [...], schedule: [{weekday, start, end}]}`.
+    #[pyo3(signature = (slug, staff, aio = false))]
+    fn add_staff(
+        &self,
+        py: Python<'_>,
+        slug: &str,
+        staff: &Bound<'_, PyAny>,
+        aio: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let slug = self::slug(slug)?;
+        let spec = staff_spec(staff)?;
+        let o = self.inner.clone();
+        call(py, aio, async move { o.add_staff(&slug, &spec).await })
+    }
+
+    #[pyo3(signature = (slug, aio = false))]
+    fn list_staff(&self, py: Python<'_>, slug: &str, aio: bool) -> PyResult<Py<PyAny>> {
+        let slug = self::slug(slug)?;
+        let o = self.inner.clone();
+        call(py, aio, async move { o.list_staff(&slug).await })
+    }
+
+    /// Replaces a staff member's name, phone, services and schedule.
+    #[pyo3(signature = (slug, id, staff, aio = false))]
+    fn update_staff(
+        &self,
+        py: Python<'_>,
+        slug: &str,
+        id: String,
+        staff: &Bound<'_, PyAny>,
+        aio: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let slug = self::slug(slug)?;
+        let spec = staff_spec(staff)?;
+        let o = self.inner.clone();
+        call(
+            py,
+            aio,
+            async move { o.update_staff(&slug, &id, &spec).await },
+        )
+    }
+
+    #[pyo3(signature = (slug, id, aio = false))]
+    fn remove_staff(
+        &self,
+        py: Python<'_>,
+        slug: &str,
+        id: String,
+        aio: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let slug = self::slug(slug)?;
+        let o = self.inner.clone();
+        call(py, aio, async move { o.remove_staff(&slug, &id).await })
+    }
+
     /// The services a tenant has (what `commit_catalog` wrote).
     #[pyo3(signature = (slug, aio = false))]
     fn list_services(&self, py: Python<'_>, slug: &str, aio: bool) -> PyResult<Py<PyAny>> {
@@ -405,4 +460,15 @@ impl NativeOnboarder {
             async move { o.schema().list_services(&slug).await },
         )
     }
+}
+
+/// The core's staff request from a dict; unreadable fields are a `ValidationError`.
+fn staff_spec(staff: &Bound<'_, PyAny>) -> PyResult<ratiba_core::staff::StaffSpec> {
+    let request: ratiba_core::staff::StaffRequest = serde_json::from_value(json_of(staff)?)
+        .map_err(|e| {
+            Python::attach(|py| crate::error::to_py_err(py, &Error::field("staff", e.to_string())))
+        })?;
+    request
+        .into_spec()
+        .map_err(|e| Python::attach(|py| crate::error::to_py_err(py, &e)))
 }

@@ -73,6 +73,7 @@ def test_verify_and_delete(spec):
     o.onboard(spec)
     report = o.verify("spa_pilot")
     assert report.ok and report.failed == [] and report.checks
+    assert [w.name for w in report.warnings] == ["staff_schedules"], "no staff yet is a warning"
     o.delete("spa_pilot")
     assert o.list() == []
     assert o.reconcile().clean

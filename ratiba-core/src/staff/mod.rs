@@ -301,6 +301,76 @@ pub fn staff_not_found(slug: &impl std::fmt::Display, id: &str) -> Error {
     Error::not_found(format!("no staff member '{id}' in tenant '{slug}'"))
 }
 
+/// One interval as frontends receive it: weekday and times as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntervalText {
+    pub weekday: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// A staff member as the HTTP API, the CLI and the bindings receive one. Turning it
+/// into a [`StaffSpec`] reports every unreadable weekday or time at once, each naming
+/// its field (`schedule[1].start`); [`StaffSpec::validate`] then checks the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffRequest {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub schedule: Vec<IntervalText>,
+}
+
+impl StaffRequest {
+    pub fn into_spec(self) -> Result<StaffSpec> {
+        let mut errors = Vec::new();
+        let mut schedule = Vec::new();
+        for (i, iv) in self.schedule.iter().enumerate() {
+            let weekday = Weekday::parse(&iv.weekday);
+            if weekday.is_none() {
+                errors.push(FieldError::new(
+                    format!("schedule[{i}].weekday"),
+                    format!(
+                        "'{}' is not a weekday (monday ... sunday, mon ... sun, or jumatatu ... jumapili)",
+                        iv.weekday
+                    ),
+                ));
+            }
+            let mut time = |part: &str, raw: &str| {
+                let t = TimeOfDay::parse(raw);
+                if t.is_none() {
+                    errors.push(FieldError::new(
+                        format!("schedule[{i}].{part}"),
+                        format!("'{raw}' is not a time like 09:30 (HH:MM, 24 h)"),
+                    ));
+                }
+                t
+            };
+            let start = time("start", &iv.start);
+            let end = time("end", &iv.end);
+            if let (Some(weekday), Some(start), Some(end)) = (weekday, start, end) {
+                schedule.push(ScheduleInterval {
+                    weekday,
+                    start,
+                    end,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::validation(errors));
+        }
+        Ok(StaffSpec {
+            name: self.name,
+            phone: self.phone,
+            services: self.services,
+            schedule,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use ratiba_core::staff::{ScheduleInterval, StaffSpec, TimeOfDay, Weekday};
-use ratiba_core::{Error, FieldError, Slug};
+use ratiba_core::staff::StaffSpec;
+use ratiba_core::Slug;
 
 use crate::api::{wire, StaffBody, StaffRequest};
 use crate::auth::Caller;
@@ -22,61 +22,14 @@ fn authorized(caller: &Caller, raw: &str) -> Result<Slug, ApiError> {
     Ok(slug)
 }
 
-/// The request as a core spec; an interval that does not parse is a field error
-/// naming it (`schedule[1].start`), all of them at once.
-fn spec(request: StaffRequest) -> Result<StaffSpec, ApiError> {
-    let mut errors = Vec::new();
-    let mut schedule = Vec::new();
-    for (i, iv) in request.schedule.iter().enumerate() {
-        let weekday = Weekday::parse(&iv.weekday);
-        if weekday.is_none() {
-            errors.push(FieldError::new(
-                format!("schedule[{i}].weekday"),
-                format!(
-                    "'{}' is not a weekday (monday ... sunday, mon ... sun, or jumatatu ... jumapili)",
-                    iv.weekday
-                ),
-            ));
-        }
-        let mut time = |part: &str, raw: &str| {
-            let t = TimeOfDay::parse(raw);
-            if t.is_none() {
-                errors.push(FieldError::new(
-                    format!("schedule[{i}].{part}"),
-                    format!("'{raw}' is not a time like 09:30 (HH:MM, 24 h)"),
-                ));
-            }
-            t
-        };
-        let start = time("start", &iv.start);
-        let end = time("end", &iv.end);
-        if let (Some(weekday), Some(start), Some(end)) = (weekday, start, end) {
-            schedule.push(ScheduleInterval {
-                weekday,
-                start,
-                end,
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::validation(errors).into());
-    }
-    Ok(StaffSpec {
-        name: request.name,
-        phone: request.phone,
-        services: request.services,
-        schedule,
-    })
-}
-
 fn read(
     state: &AppState,
     headers: &HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<(Bytes, StaffSpec), ApiError> {
     let raw = body::bytes(raw, state.limits.json_bytes)?;
-    let request: StaffRequest = body::typed(body::json_value(headers, &raw)?)?;
-    Ok((raw, spec(request)?))
+    let request: ratiba_core::staff::StaffRequest = body::typed(body::json_value(headers, &raw)?)?;
+    Ok((raw, request.into_spec()?))
 }
 
 /// Add a staff member with the services they perform and a weekly schedule.

@@ -49,6 +49,7 @@ from ._types import (
     Relation,
     Service,
     ServiceRow,
+    Staff,
     Tenant,
     TenantAdmin,
     VerifyReport,
@@ -76,6 +77,7 @@ __all__ = [
     "Relation",
     "Service",
     "ServiceRow",
+    "Staff",
     "Tenant",
     "TenantAdmin",
     "TenantSpec",
@@ -243,6 +245,25 @@ class Onboarder(_Factories):
         """The tenant's services."""
         return [Service._from(s) for s in self._native.list_services(slug)]
 
+    def add_staff(self, slug: str, staff: Mapping[str, Any]) -> Staff:
+        """Adds a staff member: ``{"name", "phone"?, "services": [...], "schedule":
+        [{"weekday": "mon", "start": "09:00", "end": "17:00"}, ...]}``. Services are names
+        (or ids) from the tenant's catalog; overlapping or inverted intervals raise
+        :class:`ValidationError` naming the field (``schedule[1].end``)."""
+        return Staff._from(self._native.add_staff(slug, dict(staff)))
+
+    def list_staff(self, slug: str) -> List[Staff]:
+        """The tenant's staff with their services and weekly schedules."""
+        return [Staff._from(s) for s in self._native.list_staff(slug)]
+
+    def update_staff(self, slug: str, id: str, staff: Mapping[str, Any]) -> Staff:
+        """Replaces a staff member's name, phone, services and schedule."""
+        return Staff._from(self._native.update_staff(slug, id, dict(staff)))
+
+    def remove_staff(self, slug: str, id: str) -> None:
+        """Removes a staff member."""
+        self._native.remove_staff(slug, id)
+
 
 class AsyncOnboarder(_Factories):
     """:class:`Onboarder` for asyncio: the same methods, as coroutines, run on the
@@ -298,8 +319,21 @@ class AsyncOnboarder(_Factories):
     async def list_services(self, slug: str) -> List[Service]:
         return [Service._from(s) for s in await self._native.list_services(slug, aio=True)]
 
+    async def add_staff(self, slug: str, staff: Mapping[str, Any]) -> Staff:
+        return Staff._from(await self._native.add_staff(slug, dict(staff), aio=True))
+
+    async def list_staff(self, slug: str) -> List[Staff]:
+        return [Staff._from(s) for s in await self._native.list_staff(slug, aio=True)]
+
+    async def update_staff(self, slug: str, id: str, staff: Mapping[str, Any]) -> Staff:
+        return Staff._from(await self._native.update_staff(slug, id, dict(staff), aio=True))
+
+    async def remove_staff(self, slug: str, id: str) -> None:
+        await self._native.remove_staff(slug, id, aio=True)
+
 
 for _m in ("onboard", "get", "list", "verify", "delete", "reconcile", "extract_catalog",
-           "import_catalog", "commit_catalog", "list_services"):
+           "import_catalog", "commit_catalog", "list_services", "add_staff", "list_staff",
+           "update_staff", "remove_staff"):
     getattr(AsyncOnboarder, _m).__doc__ = getattr(Onboarder, _m).__doc__
 del _m

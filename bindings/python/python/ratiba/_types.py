@@ -74,6 +74,8 @@ class Check(_Record):
     name: str
     ok: bool
     detail: str
+    #: A failed warning (no staff schedule yet, say) does not make the report fail.
+    warning: bool = False
 
     @classmethod
     def _from(cls, data: Mapping[str, Any]) -> "Check":
@@ -90,7 +92,13 @@ class VerifyReport(_Record):
 
     @property
     def failed(self) -> List[Check]:
-        return [c for c in self.checks if not c.ok]
+        """Failed checks that make the report fail (warnings left out)."""
+        return [c for c in self.checks if not c.ok and not c.warning]
+
+    @property
+    def warnings(self) -> List[Check]:
+        """Failed warnings: worth doing, not blocking."""
+        return [c for c in self.checks if not c.ok and c.warning]
 
     @classmethod
     def _from(cls, data: Mapping[str, Any]) -> "VerifyReport":
@@ -230,4 +238,20 @@ class Service(_Record):
 
     @classmethod
     def _from(cls, data: Mapping[str, Any]) -> "Service":
+        return _pick(cls, data)
+
+
+@dataclass(frozen=True)
+class Staff(_Record):
+    """A staff member as stored: the services they perform and their weekly schedule
+    (``{"weekday", "start", "end"}`` intervals in the tenant's timezone)."""
+
+    id: str
+    name: str
+    phone: Optional[str]
+    services: List[str]
+    schedule: List[Dict[str, Any]]
+
+    @classmethod
+    def _from(cls, data: Mapping[str, Any]) -> "Staff":
         return _pick(cls, data)
