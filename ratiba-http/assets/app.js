@@ -1,7 +1,7 @@
 // The dashboard's entry point: sign-in, navigation, and the router.
 import * as api from './api.js';
 import { h, render, alertBox } from './dom.js';
-import { tenantsPage, newTenantPage, tenantPage } from './tenants.js';
+import { tenantsPage, newTenantPage, tenantPage, staffPage } from './tenants.js';
 import { catalogPage } from './catalog.js';
 
 const MESSAGE = 'ratiba.signinMessage';
@@ -118,6 +118,10 @@ function route() {
     setNav('catalog');
     document.title = 'Catalog · Ratiba admin';
     catalogPage(params.get('tenant') || '');
+  } else if (path === '/admin/staff') {
+    setNav('staff');
+    document.title = 'Staff · Ratiba admin';
+    staffPage(params.get('tenant') || '');
   } else {
     setNav(null);
     notFoundPage();

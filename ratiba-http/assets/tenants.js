@@ -27,7 +27,7 @@ function advice(name, slug) {
     realm_client: 'The tenant-admin client is missing. Run "ratiba realms push", or create the client in Keycloak.',
     realm_roles: 'Add the missing realm roles (owner, admin, staff) in Keycloak, or run "ratiba realms push".',
     realm_owner: 'Create a realm user with the role owner and the owner\'s phone number (or run "ratiba realms push").',
-    staff_schedules: `Bookings stall at slot collection until someone has a schedule. Add staff with "ratiba staff add --tenant ${slug} --name N --schedule 'mon 09:00-17:00'".`,
+    staff_schedules: `Bookings stall at slot collection until someone has a schedule. Add staff with their weekly hours on the Staff tab (/admin/staff?tenant=${slug}), or with "ratiba staff add --tenant ${slug} --name N --schedule 'mon 09:00-17:00'".`,
   }[name];
   return a || `Run "ratiba tenants verify ${slug}" for details; on PostgreSQL "ratiba migrate" brings a schema to the current version.`;
 }
@@ -300,7 +300,9 @@ export async function tenantPage(slug) {
     crumbs,
     h('div', { class: 'page-head' },
       h('h1', {}, tenant.name),
-      h('a', { href: `/admin/catalog?tenant=${encodeURIComponent(slug)}`, 'data-link': true, class: 'button primary' }, 'Import the menu')),
+      h('div', { class: 'actions tight' },
+        h('a', { href: `/admin/catalog?tenant=${encodeURIComponent(slug)}`, 'data-link': true, class: 'button primary' }, 'Import the menu'),
+        h('a', { href: `/admin/staff?tenant=${encodeURIComponent(slug)}`, 'data-link': true, class: 'button' }, 'Staff and schedules'))),
     created ? alertBox(`Tenant ${slug} was created. Next: import its menu.`, 'success') : null,
     h('dl', { class: 'facts card' },
       fact('Slug', h('span', { class: 'mono' }, tenant.slug)),
@@ -377,4 +379,360 @@ function dangerZone(slug) {
     }
   });
   return h('details', { class: 'danger-details' }, h('summary', {}, 'Delete…'), form);
+}
+
+// ---------------------------------------------------------------- staff
+// (Here rather than in a module of its own: the embedded asset list is fixed.)
+
+const WEEKDAYS = [
+  ['monday', 'Monday'], ['tuesday', 'Tuesday'], ['wednesday', 'Wednesday'], ['thursday', 'Thursday'],
+  ['friday', 'Friday'], ['saturday', 'Saturday'], ['sunday', 'Sunday'],
+];
+const DAY_LABEL = Object.fromEntries(WEEKDAYS);
+
+/** Minutes after midnight of `HH:MM` (24 h, `24:00` ends the day), or null; as the server reads it. */
+export function minutesOf(raw) {
+  const m = /^([0-9]{1,2}):([0-9]{2})$/.exec(raw.trim());
+  if (!m) return null;
+  const hh = Number(m[1]);
+  const mm = Number(m[2]);
+  if (mm >= 60 || hh > 24 || (hh === 24 && mm !== 0)) return null;
+  return hh * 60 + mm;
+}
+
+/** Client-side problems of one day's rows, as `{row: {start?, end?, row?}}`, mirroring the server. */
+function dayProblems(rows) {
+  const problems = new Map();
+  const put = (r, k, msg) => problems.set(r, { ...(problems.get(r) || {}), [k]: msg });
+  const good = [];
+  for (const r of rows) {
+    const s = minutesOf(r.start.value);
+    const e = minutesOf(r.end.value);
+    if (s === null || s >= 24 * 60) put(r, 'start', r.start.value.trim() ? 'Start must be a time such as 09:00.' : 'Type the start, such as 09:00.');
+    if (e === null) put(r, 'end', r.end.value.trim() ? 'End must be a time such as 17:00 (24:00 ends the day).' : 'Type the end, such as 17:00.');
+    if (s !== null && e !== null && s < 24 * 60) {
+      if (e <= s) put(r, 'end', `End ${r.end.value.trim()} must be after the start ${r.start.value.trim()}.`);
+      else {
+        const clash = good.find((g) => s < g.e && g.s < e);
+        if (clash) put(r, 'row', `Overlaps ${clash.r.start.value.trim()}–${clash.r.end.value.trim()} on the same day.`);
+        good.push({ r, s, e });
+      }
+    }
+  }
+  return problems;
+}
+
+function scheduleText(schedule) {
+  if (!schedule.length) return 'No schedule';
+  const by = new Map();
+  for (const iv of schedule) {
+    const k = iv.weekday;
+    if (!by.has(k)) by.set(k, []);
+    by.get(k).push(`${iv.start}–${iv.end}`);
+  }
+  return WEEKDAYS.filter(([d]) => by.has(d)).map(([d, label]) => `${label.slice(0, 3)} ${by.get(d).join(', ')}`);
+}
+
+export async function staffPage(initialTenant) {
+  render(h('h1', {}, 'Staff'), spinner('Loading tenants…'));
+  let tenants;
+  try {
+    tenants = await api.call('GET', '/api/v1/admin/tenants');
+  } catch (err) {
+    errorPage('Staff', err);
+    return;
+  }
+  const select = h('select', { id: 'staff-tenant', name: 'tenant' },
+    h('option', { value: '' }, tenants.length ? 'Choose a tenant…' : 'No tenants yet'),
+    tenants.map((t) => h('option', { value: t.slug, selected: t.slug === initialTenant }, `${t.name} (${t.slug})`)));
+  const body = h('div', { id: 'staff-body' });
+  select.addEventListener('change', () => {
+    const u = new URL(location.href);
+    if (select.value) u.searchParams.set('tenant', select.value);
+    else u.searchParams.delete('tenant');
+    history.replaceState(null, '', u.pathname + u.search);
+    loadStaff(select.value, body);
+  });
+  render(
+    h('h1', {}, 'Staff'),
+    h('p', { class: 'lead' }, 'Who works at each tenant, the services they perform, and their recurring weekly hours (in the tenant\'s time zone). Bookings are offered only inside these hours.'),
+    tenants.length
+      ? h('div', { class: 'card' }, h('div', { class: 'field' }, h('label', { for: 'staff-tenant' }, 'Tenant'), select))
+      : alertBox('Create a tenant first (Tenants → New tenant).', 'info'),
+    body,
+  );
+  if (select.value) await loadStaff(select.value, body);
+}
+
+async function loadStaff(slug, body) {
+  if (!slug) {
+    body.replaceChildren();
+    return;
+  }
+  body.replaceChildren(spinner('Loading staff…'));
+  const base = `/api/v1/admin/tenants/${encodeURIComponent(slug)}`;
+  let services;
+  let staff;
+  try {
+    [services, staff] = await Promise.all([api.call('GET', `${base}/services`), api.call('GET', `${base}/staff`)]);
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) return;
+    body.replaceChildren(alertBox(`The staff could not be loaded: ${err.message}`));
+    return;
+  }
+  const list = h('section', { id: 'staff-list-section', 'aria-labelledby': 'staff-list-h' });
+  const formHolder = h('section', { id: 'staff-form-section', 'aria-labelledby': 'staff-form-h' });
+  const reload = async (message) => {
+    if (message) toast(message);
+    await loadStaff(slug, body);
+  };
+  const edit = (member) => {
+    formHolder.replaceChildren(...staffForm(slug, services, member, reload));
+    formHolder.querySelector('input')?.focus();
+    formHolder.scrollIntoView({ block: 'start' });
+  };
+
+  list.append(h('h2', { id: 'staff-list-h' }, `Staff (${staff.length})`));
+  if (!staff.length) {
+    list.append(h('p', { class: 'empty' }, 'No staff yet. Add the first one below: until someone has a schedule, no booking can be offered.'));
+  } else {
+    list.append(h('table', { class: 'list', id: 'staff-list' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Phone'), h('th', { scope: 'col' }, 'Services'),
+        h('th', { scope: 'col' }, 'Weekly schedule'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+      h('tbody', {}, staff.map((m) => staffRow(slug, m, edit, reload)))));
+  }
+  formHolder.append(...staffForm(slug, services, null, reload));
+  body.replaceChildren(list, formHolder);
+}
+
+function staffRow(slug, m, edit, reload) {
+  const sched = scheduleText(m.schedule);
+  const status = h('div');
+  const actions = h('td', { 'data-label': '' });
+  const normal = () => actions.replaceChildren(
+    h('button', { type: 'button', class: 'link', 'aria-label': `Edit ${m.name}`, onclick: () => edit(m) }, 'Edit'),
+    h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${m.name}`, onclick: confirm }, 'Remove'),
+    status);
+  function confirm() {
+    const yes = h('button', { type: 'button', class: 'danger' }, `Remove ${m.name}`);
+    const no = h('button', { type: 'button' }, 'Keep');
+    no.addEventListener('click', normal);
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await api.call('DELETE', `/api/v1/admin/tenants/${encodeURIComponent(slug)}/staff/${encodeURIComponent(m.id)}`);
+        await reload(`${m.name} removed.`);
+      } catch (err) {
+        if (err.status === 401 || err.status === 403) return;
+        yes.disabled = false;
+        status.replaceChildren(alertBox(err.message));
+      }
+    });
+    actions.replaceChildren(h('p', { class: 'help', role: 'status' }, `Remove ${m.name} and their schedule?`),
+      h('div', { class: 'actions tight' }, yes, no), status);
+    no.focus();
+  }
+  normal();
+  return h('tr', { dataset: { staff: m.id } },
+    h('th', { scope: 'row', 'data-label': 'Name' }, m.name),
+    h('td', { 'data-label': 'Phone' }, m.phone || '—'),
+    h('td', { 'data-label': 'Services' }, m.services.length ? m.services.join(', ') : '—'),
+    h('td', { 'data-label': 'Weekly schedule' }, Array.isArray(sched)
+      ? h('ul', { class: 'week' }, sched.map((s) => h('li', {}, s)))
+      : h('span', { class: 'muted' }, sched)),
+    actions);
+}
+
+let rowSeq = 0;
+
+function staffForm(slug, services, member, reload) {
+  const editing = !!member;
+  const name = h('input', { id: 'staff-name', name: 'name', type: 'text', required: true, autocomplete: 'off', 'aria-describedby': 'staff-name-error', value: member ? member.name : '' });
+  const nameError = h('p', { id: 'staff-name-error', class: 'field-error', 'aria-live': 'polite' });
+  const phone = h('input', { id: 'staff-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'off', 'aria-describedby': 'staff-phone-help staff-phone-error', value: member && member.phone ? member.phone : '' });
+  const phoneError = h('p', { id: 'staff-phone-error', class: 'field-error', 'aria-live': 'polite' });
+  const chosen = new Set((member ? member.services : []).map((s) => s.toLowerCase()));
+  const boxes = services.map((s, i) => h('input', { type: 'checkbox', id: `svc-${i}`, value: s.name, checked: chosen.has(s.name.toLowerCase()) }));
+  const servicesError = h('p', { id: 'staff-services-error', class: 'field-error', 'aria-live': 'polite' });
+  const summary = h('div', { id: 'staff-summary' });
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'save-staff' }, editing ? 'Save changes' : 'Add staff member');
+
+  // One entry per interval row: {day, el, start, end, error}.
+  const rows = [];
+  const dayLists = {};
+  function setRowError(r, problems) {
+    const msgs = [problems.start, problems.end, problems.row].filter(Boolean);
+    r.error.textContent = msgs.join(' ');
+    for (const [k, input] of [['start', r.start], ['end', r.end]]) {
+      if (problems[k] || problems.row) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    }
+    r.el.classList.toggle('invalid', msgs.length > 0);
+  }
+  function checkDay(day) {
+    const dayRows = rows.filter((r) => r.day === day);
+    const problems = dayProblems(dayRows);
+    for (const r of dayRows) setRowError(r, (r.touched || r.submitted) ? (problems.get(r) || {}) : {});
+    return problems.size;
+  }
+  function addRow(day, start = '', end = '', focus = false) {
+    rowSeq += 1;
+    const id = `iv-${rowSeq}`;
+    const label = DAY_LABEL[day];
+    const n = () => rows.filter((x) => x.day === day).indexOf(r) + 1;
+    const start_ = h('input', { id: `${id}-start`, type: 'text', inputmode: 'numeric', class: 'time mono', placeholder: '09:00', value: start, maxlength: '5', 'aria-describedby': `${id}-error`, autocomplete: 'off' });
+    const end_ = h('input', { id: `${id}-end`, type: 'text', inputmode: 'numeric', class: 'time mono', placeholder: '17:00', value: end, maxlength: '5', 'aria-describedby': `${id}-error`, autocomplete: 'off' });
+    const remove = h('button', { type: 'button', class: 'link' }, 'Remove');
+    const error = h('p', { id: `${id}-error`, class: 'field-error interval-error', 'aria-live': 'polite' });
+    const r = { day, start: start_, end: end_, error, touched: !!(start || end), submitted: false };
+    const startLabel = h('label', { for: start_.id }, 'From');
+    const endLabel = h('label', { for: end_.id }, 'to');
+    r.el = h('li', { class: 'interval', dataset: { day } }, startLabel, start_, endLabel, end_, remove, error);
+    r.relabel = () => {
+      const k = n();
+      start_.setAttribute('aria-label', `${label} interval ${k} start`);
+      end_.setAttribute('aria-label', `${label} interval ${k} end`);
+      remove.setAttribute('aria-label', `Remove ${label} interval ${k}`);
+    };
+    for (const input of [start_, end_]) {
+      // Checked live once both times are complete (and while the row shows a problem);
+      // never on a bare blur, which would move the page under the pointer mid-click.
+      input.addEventListener('input', () => {
+        const complete = minutesOf(start_.value) !== null && minutesOf(end_.value) !== null;
+        if (complete) r.touched = true;
+        if (complete || r.el.classList.contains('invalid')) checkDay(day);
+      });
+    }
+    remove.addEventListener('click', () => {
+      const at = rows.indexOf(r);
+      rows.splice(at, 1);
+      r.el.remove();
+      rows.filter((x) => x.day === day).forEach((x) => x.relabel());
+      checkDay(day);
+      dayLists[day].add.focus();
+    });
+    rows.push(r);
+    dayLists[day].list.append(r.el);
+    rows.filter((x) => x.day === day).forEach((x) => x.relabel());
+    if (focus) start_.focus();
+    return r;
+  }
+  const days = WEEKDAYS.map(([day, label]) => {
+    const list = h('ul', { class: 'intervals', id: `day-${day}` });
+    const add = h('button', { type: 'button', class: 'link', 'aria-label': `Add hours on ${label}` }, '+ Add hours');
+    add.addEventListener('click', () => {
+      const last = rows.filter((x) => x.day === day).at(-1);
+      addRow(day, '', '', true);
+      if (last) last.touched = true;
+    });
+    dayLists[day] = { list, add };
+    return h('div', { class: 'day', role: 'group', 'aria-labelledby': `day-${day}-h` },
+      h('div', { class: 'day-name', id: `day-${day}-h` }, label), h('div', {}, list, add));
+  });
+  for (const iv of member ? member.schedule : []) addRow(iv.weekday, iv.start, iv.end);
+
+  const copy = h('button', { type: 'button', id: 'copy-monday' }, 'Copy Monday to Tuesday–Friday');
+  copy.addEventListener('click', () => {
+    const mon = rows.filter((r) => r.day === 'monday');
+    for (const [day] of WEEKDAYS.slice(1, 5)) {
+      for (const r of rows.filter((x) => x.day === day)) { rows.splice(rows.indexOf(r), 1); r.el.remove(); }
+      for (const m of mon) addRow(day, m.start.value, m.end.value);
+    }
+    toast('Monday\'s hours copied to Tuesday–Friday.');
+  });
+
+  const form = h('form', { class: 'card', id: 'staff-form', novalidate: true },
+    h('div', { class: 'field' }, h('label', { for: 'staff-name' }, 'Name', h('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), name, nameError),
+    h('div', { class: 'field' }, h('label', { for: 'staff-phone' }, 'Phone (optional)'), phone,
+      h('p', { id: 'staff-phone-help', class: 'help' }, 'International form with the country code: +254712345678.'), phoneError),
+    h('fieldset', { class: 'checks', id: 'staff-services', 'aria-describedby': 'staff-services-error' },
+      h('legend', {}, 'Services they perform'),
+      services.length
+        ? boxes.map((b) => h('label', { class: 'check', for: b.id }, b, ' ', b.value))
+        : h('p', { class: 'help' }, 'This tenant has no services yet. ',
+          h('a', { href: `/admin/catalog?tenant=${encodeURIComponent(slug)}`, 'data-link': true }, 'Import its menu'), ' to pick them here.'),
+      servicesError),
+    h('fieldset', { id: 'schedule' },
+      h('legend', {}, 'Weekly schedule'),
+      h('p', { class: 'help', id: 'schedule-help' }, 'Recurring hours per weekday, 24 h (HH:MM; 24:00 ends the day). A day may have several intervals, such as 09:00–13:00 and 14:00–18:00; they must not overlap. Leave a day empty for a day off.'),
+      h('div', { class: 'week-grid' }, days),
+      h('div', { class: 'actions' }, copy)),
+    summary,
+    h('div', { class: 'actions' }, submit,
+      editing ? h('button', { type: 'button', id: 'cancel-edit', onclick: () => reload() }, 'Cancel') : null));
+
+  const fieldError = (input, el, msg) => {
+    el.textContent = msg || '';
+    if (msg) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  };
+  name.addEventListener('blur', () => { if (name.value) fieldError(name, nameError, name.value.trim() ? null : 'Name must not be blank.'); });
+  phone.addEventListener('blur', () => { const p = rules.checkPhone(phone.value, { optional: true }); fieldError(phone, phoneError, p ? `Phone ${p}` : null); });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    summary.replaceChildren();
+    let bad = 0;
+    const n = name.value.trim();
+    fieldError(name, nameError, n ? ([...n].length > 120 ? 'Name must be at most 120 characters.' : null) : 'Type the staff member\'s name.');
+    if (!n || [...n].length > 120) bad += 1;
+    const p = rules.checkPhone(phone.value, { optional: true });
+    fieldError(phone, phoneError, p ? `Phone ${p}` : null);
+    if (p) bad += 1;
+    servicesError.textContent = '';
+    for (const r of rows) r.submitted = true;
+    for (const [day] of WEEKDAYS) bad += checkDay(day);
+    if (bad) {
+      summary.append(alertBox(`Fix ${bad === 1 ? 'the problem' : `the ${bad} problems`} shown next to ${bad === 1 ? 'its field' : 'their fields'} first.`));
+      form.querySelector('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    // Sent in the order shown, so the server's schedule[i] is rows[i] of this order.
+    const ordered = WEEKDAYS.flatMap(([day]) => rows.filter((r) => r.day === day));
+    const body = {
+      name: n,
+      phone: phone.value.trim() ? phone.value.trim().replace(/[ \-.()]/g, '') : null,
+      services: boxes.filter((b) => b.checked).map((b) => b.value),
+      schedule: ordered.map((r) => ({ weekday: r.day, start: r.start.value.trim(), end: r.end.value.trim() })),
+    };
+    const base = `/api/v1/admin/tenants/${encodeURIComponent(slug)}/staff`;
+    submit.disabled = true;
+    submit.textContent = 'Saving…';
+    try {
+      const saved = editing
+        ? await api.call('PUT', `${base}/${encodeURIComponent(member.id)}`, { body })
+        : await api.call('POST', base, { body, headers: { 'Idempotency-Key': api.idempotencyKey() } });
+      await reload(editing ? `${saved.name} saved.` : `${saved.name} added.`);
+      return;
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) return;
+      const unplaced = [];
+      for (const fe of err.errors) {
+        const m = /^schedule\[(\d+)\](?:\.(start|end|weekday))?$/.exec(fe.field || '');
+        const sm = /^services(\[\d+\])?$/.exec(fe.field || '');
+        if (m && ordered[Number(m[1])]) {
+          const r = ordered[Number(m[1])];
+          const key = m[2] === 'start' ? 'start' : m[2] === 'end' ? 'end' : 'row';
+          const prev = r.error.textContent ? `${r.error.textContent} ` : '';
+          r.error.textContent = `${prev}${fe.message}`;
+          r.el.classList.add('invalid');
+          for (const [k, input] of [['start', r.start], ['end', r.end]]) if (key === k || key === 'row') input.setAttribute('aria-invalid', 'true');
+        } else if (fe.field === 'name') fieldError(name, nameError, `Name ${fe.message}`);
+        else if (fe.field === 'phone') fieldError(phone, phoneError, `Phone ${fe.message}`);
+        else if (sm) servicesError.textContent = `${servicesError.textContent} ${fe.message}`.trim();
+        else unplaced.push(`${fe.field} ${fe.message}`);
+      }
+      const count = err.errors.length;
+      summary.append(alertBox(err.status === 422 && count
+        ? `The server found ${count} problem${count === 1 ? '' : 's'}; ${count === 1 ? 'it is' : 'they are'} shown next to ${count === 1 ? 'its field' : 'their fields'}. Nothing was saved.${unplaced.length ? ` ${unplaced.join('; ')}` : ''}`
+        : err.message));
+      form.querySelector('[aria-invalid="true"]')?.focus();
+    } finally {
+      submit.disabled = false;
+      submit.textContent = editing ? 'Save changes' : 'Add staff member';
+    }
+  });
+
+  return [h('h2', { id: 'staff-form-h' }, editing ? `Edit ${member.name}` : 'Add a staff member'), form];
 }

@@ -162,6 +162,17 @@ pub struct ServiceRowBody {
     pub category: Option<String>,
 }
 
+/// A service as stored in the tenant's catalog.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceBody {
+    pub id: String,
+    pub name: String,
+    pub price_kes: u32,
+    pub duration_minutes: Option<u32>,
+    pub category: Option<String>,
+}
+
 /// Reviewed rows to write.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

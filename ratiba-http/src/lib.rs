@@ -60,6 +60,10 @@ pub fn app(state: AppState) -> Router {
             post(catalog::commit).layer(json),
         )
         .route(
+            "/api/v1/admin/tenants/{slug}/services",
+            get(catalog::services),
+        )
+        .route(
             "/api/v1/admin/tenants/{slug}/staff",
             post(staff::create).layer(json).get(staff::list),
         )

@@ -13,13 +13,13 @@ use crate::routes::{catalog, health, staff, tenants};
     info(title = "Ratiba onboarding API", description = "Onboard tenants and their catalogs."),
     paths(
         tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify, tenants::put_whatsapp,
-        catalog::extract, catalog::import, catalog::commit,
+        catalog::extract, catalog::import, catalog::commit, catalog::services,
         staff::create, staff::list, staff::update, staff::delete,
         health::healthz, health::readyz,
     ),
     components(schemas(
         OnboardingRequest, TenantBody, AdminBody, VerifyBody, CheckBody, MenuText, RowBody, RelationBody,
-        ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, CommitReportBody, Health, Problem, FieldProblem,
+        ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, ServiceBody, CommitReportBody, Health, Problem, FieldProblem,
         WhatsAppRequest, WhatsAppStatus, StaffRequest, StaffBody, IntervalBody,
     )),
     modifiers(&AdminKeyScheme),

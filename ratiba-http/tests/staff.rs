@@ -261,3 +261,44 @@ async fn bad_staff_input_is_a_422_naming_the_field() {
     }
     assert!(doc.body["components"]["schemas"].get("StaffBody").is_some());
 }
+
+#[tokio::test]
+async fn the_tenants_services_are_listed_to_pick_from() {
+    let state = tenant_with_catalog().await;
+    let r = call(
+        &state,
+        "GET",
+        "/api/v1/admin/tenants/spa_pilot/services",
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let services = r.body.as_array().expect("a list");
+    let names: Vec<&str> = services.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["Manicure", "Pedicure"]);
+    assert_eq!(services[0]["price_kes"], 1500);
+    assert_eq!(services[0]["duration_minutes"], 45);
+    assert_eq!(services[0]["category"], "Nails");
+    assert!(services[0]["id"].as_str().is_some_and(|id| !id.is_empty()));
+
+    let unknown = call(
+        &state,
+        "GET",
+        "/api/v1/admin/tenants/no_such/services",
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+    assert!(unknown.content_type.starts_with("application/problem+json"));
+    let anonymous = call(
+        &state,
+        "GET",
+        "/api/v1/admin/tenants/spa_pilot/services",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}

@@ -276,15 +276,125 @@ test('a price below the floor is refused by the server, on its row', async () =>
   await p.getByLabel('Price in KES of Pedicure').fill('800');
 });
 
+test('staff: a schedule with an overlap is refused, fixed, added and listed', async () => {
+  const p = desktop;
+  // Before: the tenant's checks warn that nobody has a schedule.
+  await p.goto(`${BASE}/admin/tenants/browser_spa`);
+  await p.locator('ul.checklist li.warn[data-check="staff_schedules"]').waitFor();
+  await p.getByRole('link', { name: 'Staff and schedules' }).click();
+  await p.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
+  assert.equal(await p.getByLabel('Tenant').inputValue(), 'browser_spa');
+  await p.locator('#staff-list-section .empty').waitFor();
+  // The services to pick come from the tenant's catalog.
+  const picks = await p.locator('#staff-services label.check').allInnerTexts();
+  assert.deepEqual(picks.map((t) => t.trim()), ['Braids', 'Cornrows', 'Haircut & Style', 'Manicure', 'Pedicure', 'Scalp Treatment']);
+  await snap(p, 'staff-empty');
+
+  await p.getByLabel('Name').fill('Wanjiku');
+  await p.getByLabel('Phone (optional)').fill('+254712000111');
+  await p.getByLabel('Manicure').check();
+  await p.getByLabel('Pedicure').check();
+  // Monday: two intervals that overlap; an inverted one on Saturday.
+  await p.getByRole('button', { name: 'Add hours on Monday' }).click();
+  assert.equal(await p.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Monday interval 1 start', 'focus goes to the new row');
+  await p.keyboard.type('09:00');
+  await p.keyboard.press('Tab');
+  await p.keyboard.type('13:00');
+  await p.getByRole('button', { name: 'Add hours on Monday' }).click();
+  await p.getByLabel('Monday interval 2 start').fill('12:00');
+  await p.getByLabel('Monday interval 2 end').fill('17:00');
+  await p.getByRole('button', { name: 'Add hours on Saturday' }).click();
+  await p.getByLabel('Saturday interval 1 start').fill('16:00');
+  await p.getByLabel('Saturday interval 1 end').fill('10:00');
+  await p.getByRole('button', { name: 'Add staff member' }).click();
+  const monday2 = p.locator('#day-monday li.interval').nth(1);
+  await monday2.locator('.interval-error').filter({ hasText: 'Overlaps 09:00–13:00' }).waitFor();
+  assert.equal(await p.getByLabel('Monday interval 2 start').getAttribute('aria-invalid'), 'true');
+  await p.locator('#day-saturday .interval-error').filter({ hasText: 'must be after the start 16:00' }).waitFor();
+  assert.equal(await p.locator('#day-monday li.interval').first().locator('.interval-error').textContent(), '');
+  await p.locator('#staff-summary [role=alert]').filter({ hasText: 'Fix the 2 problems' }).waitFor();
+  assert.equal((await api('GET', '/api/v1/admin/tenants/browser_spa/staff')).body.length, 0, 'nothing was sent');
+  await snap(p, 'staff-overlap-error');
+
+  // The server's own 422 lands on its interval too (schedule[i] is the row shown i-th).
+  await p.getByLabel('Monday interval 2 start').fill('14:00');
+  await p.getByLabel('Saturday interval 1 start').fill('10:00');
+  await p.getByLabel('Saturday interval 1 end').fill('16:00');
+  await p.route('**/api/v1/admin/tenants/browser_spa/staff', (route) => route.fulfill({
+    status: 422,
+    contentType: 'application/problem+json',
+    body: JSON.stringify({
+      type: 'urn:ratiba:problem:validation', title: 'Unprocessable Entity', status: 422, detail: 'invalid input: 1 problem',
+      errors: [{ field: 'schedule[2].end', message: '16:00 is not after the start 16:00 (an interval must end after it starts)' }],
+    }),
+  }));
+  await p.getByRole('button', { name: 'Add staff member' }).click();
+  await p.locator('#day-saturday .interval-error').filter({ hasText: 'is not after the start' }).waitFor();
+  await p.locator('#staff-summary [role=alert]').filter({ hasText: 'The server found 1 problem' }).waitFor();
+  assert.equal(await p.getByLabel('Saturday interval 1 end').getAttribute('aria-invalid'), 'true');
+  await p.unroute('**/api/v1/admin/tenants/browser_spa/staff');
+  await snap(p, 'staff-server-422');
+
+  // Rows can be removed; the rest is saved.
+  await p.getByRole('button', { name: 'Add hours on Sunday' }).click();
+  await p.getByRole('button', { name: 'Remove Sunday interval 1' }).click();
+  assert.equal(await p.locator('#day-sunday li.interval').count(), 0);
+  await p.getByRole('button', { name: 'Add staff member' }).click();
+  const row = p.locator('#staff-list tbody tr', { hasText: 'Wanjiku' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Manicure, Pedicure/);
+  assert.match(await row.innerText(), /Mon 09:00–13:00, 14:00–17:00/);
+  assert.match(await row.innerText(), /Sat 10:00–16:00/);
+  const stored = await api('GET', '/api/v1/admin/tenants/browser_spa/staff');
+  assert.equal(stored.body.length, 1);
+  assert.deepEqual(stored.body[0].schedule, [
+    { weekday: 'monday', start: '09:00', end: '13:00' },
+    { weekday: 'monday', start: '14:00', end: '17:00' },
+    { weekday: 'saturday', start: '10:00', end: '16:00' },
+  ]);
+  assert.equal(stored.body[0].phone, '+254712000111');
+  await snap(p, 'staff-added');
+});
+
+test('staff: edit a schedule, remove a staff member', async () => {
+  const p = desktop;
+  // A second member, to remove.
+  await p.getByLabel('Name').fill('Temp');
+  await p.getByRole('button', { name: 'Add hours on Friday' }).click();
+  await p.getByLabel('Friday interval 1 start').fill('9:00');
+  await p.getByLabel('Friday interval 1 end').fill('12:00');
+  await p.getByRole('button', { name: 'Add staff member' }).click();
+  await p.locator('#staff-list tbody tr', { hasText: 'Temp' }).waitFor();
+  await p.getByRole('button', { name: 'Remove Temp' }).click();
+  await p.getByRole('button', { name: 'Remove Temp' }).click();
+  await p.getByRole('heading', { name: 'Staff (1)' }).waitFor();
+  // Edit Wanjiku: Tuesday–Friday copied from Monday.
+  await p.getByRole('button', { name: 'Edit Wanjiku' }).click();
+  await p.getByRole('heading', { name: 'Edit Wanjiku' }).waitFor();
+  assert.equal(await p.getByLabel('Monday interval 2 start').inputValue(), '14:00');
+  assert.equal(await p.getByLabel('Manicure').isChecked(), true);
+  await p.getByRole('button', { name: 'Copy Monday to Tuesday–Friday' }).click();
+  assert.equal(await p.locator('#day-friday li.interval').count(), 2);
+  await snap(p, 'staff-edit');
+  await p.getByRole('button', { name: 'Save changes' }).click();
+  const row = p.locator('#staff-list tbody tr', { hasText: 'Wanjiku' });
+  await row.filter({ hasText: 'Fri 09:00–13:00, 14:00–17:00' }).waitFor();
+  const stored = await api('GET', '/api/v1/admin/tenants/browser_spa/staff');
+  assert.equal(stored.body.length, 1);
+  assert.equal(stored.body[0].schedule.length, 11);
+});
+
 test('verify shows every check green', async () => {
   const p = desktop;
   await p.goto(`${BASE}/admin/tenants`);
   await p.locator('tr[data-slug="browser_spa"] .verify.ok').filter({ hasText: 'All checks pass' }).waitFor();
   await snap(p, 'tenants-list');
   await p.getByRole('link', { name: 'Browser Spa' }).click();
-  await p.getByText('All 9 checks pass').waitFor();
+  await p.getByText('All 10 checks pass.', { exact: true }).waitFor();
   assert.equal(await p.locator('ul.checklist li.bad').count(), 0);
-  assert.equal(await p.locator('ul.checklist li.ok').count(), 9);
+  assert.equal(await p.locator('ul.checklist li.warn').count(), 0, 'no staff warning once someone has a schedule');
+  assert.equal(await p.locator('ul.checklist li.ok').count(), 10);
+  assert.match(await p.locator('li[data-check="staff_schedules"]').innerText(), /passed/);
   await snap(p, 'tenant-verify');
 });
 
@@ -325,8 +435,13 @@ test('on a phone: keyboard-reachable sign-in, readable review cards', async () =
   await snapView(p, p.locator('#review h2'), 'phone-catalog-review-screen');
   await p.getByLabel('Price in KES of Scalp Treatment').fill('1200');
   await snapView(p, p.locator('tr[data-row="3"]'), 'phone-catalog-red-row-fixed');
+  await p.goto(`${BASE}/admin/staff?tenant=browser_spa`);
+  await p.locator('#staff-list tbody tr', { hasText: 'Wanjiku' }).waitFor();
+  const staffOverflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(staffOverflow <= 1, `no sideways scrolling on the staff page (overflow ${staffOverflow}px)`);
+  await snap(p, 'phone-staff');
   await p.goto(`${BASE}/admin/tenants/browser_spa`);
-  await p.getByText('All 9 checks pass').waitFor();
+  await p.getByText('All 10 checks pass.', { exact: true }).waitFor();
   await snap(p, 'phone-tenant-verify');
 });
 

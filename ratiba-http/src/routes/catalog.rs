@@ -1,13 +1,15 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use ratiba_core::catalog::{CatalogCommit, Relation, ServiceRow};
 use ratiba_core::{MenuInput, Slug};
 use serde::Deserialize;
 
-use crate::api::{wire, CommitReportBody, CommitRequest, ExtractionBody, ImportBody, MenuText};
+use crate::api::{
+    wire, CommitReportBody, CommitRequest, ExtractionBody, ImportBody, MenuText, ServiceBody,
+};
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -212,4 +214,21 @@ pub async fn commit(
         },
     )
     .await)
+}
+
+/// The tenant's services as stored, ordered by name (to pick what staff perform).
+#[utoipa::path(get, path = "/api/v1/admin/tenants/{slug}/services", tag = "catalog",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<ServiceBody>),
+              (status = 404, description = "no such tenant", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = []), ("tenant_token" = [])))]
+pub async fn services(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw_slug): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let slug = Slug::parse(&raw_slug)?;
+    caller.authorize(&slug)?;
+    let services = state.onboarder.schema().list_services(&slug).await?;
+    Ok(Json(wire::<_, Vec<ServiceBody>>(&services)?))
 }
