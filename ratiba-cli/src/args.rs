@@ -53,6 +53,14 @@ pub enum Command {
     /// A tenant's staff: the services they perform and their weekly schedule.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Bulk-load a tenant's services, staff and knowledge snippets from a JSON file
+    /// (see examples/seed.json), for test automation; seeding again changes nothing.
+    Seed {
+        /// The seed document (`-` reads stdin).
+        file: PathBuf,
+        #[arg(long, value_name = "SLUG")]
+        tenant: String,
+    },
     /// Tenants' identity realms: push them to Keycloak.
     #[command(subcommand)]
     Realms(RealmsCommand),

@@ -195,3 +195,50 @@ fn staff_add_list_remove_and_the_verify_warning() {
         .stdout
         .contains("no staff yet"));
 }
+
+#[test]
+fn seed_loads_services_staff_and_knowledge_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    assert_eq!(
+        ratiba(
+            dir,
+            &[
+                "tenants",
+                "create",
+                "--from-json",
+                &fixture("spa_pilot.json")
+            ]
+        )
+        .code,
+        0
+    );
+    let seed = fixture("seed.json");
+    let first = ratiba(dir, &["seed", &seed, "--tenant", "spa_pilot", "--json"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let report = json(&first);
+    assert_eq!(report["services"]["created"], 3);
+    assert_eq!(report["staff_created"], 2);
+    assert_eq!(report["knowledge"]["created"], 2);
+    let again = ratiba(dir, &["seed", &seed, "--tenant", "spa_pilot"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("0 created, 0 updated, 3 unchanged"),
+        "{}",
+        again.stdout
+    );
+    let verify = ratiba(dir, &["tenants", "verify", "spa_pilot"]);
+    assert!(!verify.stdout.contains("warn"), "{}", verify.stdout);
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"services": [{"name": "X", "price_kes": 5}], "shifts": []}"#,
+    )
+    .expect("write");
+    let refused = ratiba(
+        dir,
+        &["seed", &bad.display().to_string(), "--tenant", "spa_pilot"],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("seed:"), "{}", refused.stderr);
+}

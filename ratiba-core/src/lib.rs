@@ -19,6 +19,7 @@
 pub mod backends;
 pub mod catalog;
 pub mod error;
+pub mod knowledge;
 pub mod onboard;
 pub mod ports;
 pub mod secrets;

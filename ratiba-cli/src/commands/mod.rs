@@ -7,6 +7,7 @@ mod keys;
 mod migrate;
 mod realms;
 mod reconcile;
+mod seed;
 mod serve;
 mod staff;
 mod tenants;
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tenants(cmd) => tenants::run(&onboarder, &config, cmd).await,
         Command::Catalog(cmd) => catalog::run(&onboarder, &config, cmd).await,
         Command::Staff(cmd) => staff::run(&onboarder, &config, cmd).await,
+        Command::Seed { file, tenant } => seed::run(&onboarder, &config, &file, &tenant).await,
         Command::Realms(cmd) => realms::run(&onboarder, &config, cmd).await,
         Command::Reconcile { fix } => reconcile::run(&onboarder, &config, fix).await,
         Command::Serve(args) => serve::run(&config, args).await,

@@ -4,6 +4,7 @@
 mod catalog;
 mod reconcile;
 mod saga;
+mod seed;
 mod staff;
 mod verify;
 
@@ -14,6 +15,7 @@ use std::time::Duration;
 pub use catalog::CatalogImport;
 pub use reconcile::{ReconcileItem, ReconcileReport};
 pub use saga::{SagaReport, Step};
+pub use seed::{SeedData, SeedReport};
 pub use verify::{Check, VerifyReport};
 
 use crate::backends::memory::{

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::Result;
+use crate::knowledge::{KnowledgeReport, KnowledgeSnippet};
 use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{NewTenant, Slug, Tenant, WhatsAppCredentials};
 
@@ -113,6 +114,30 @@ pub trait SchemaProvisioner: Send + Sync {
     async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
         let _ = (slug, id);
         Err(no_staff(self.backend_name()))
+    }
+
+    /// Stores knowledge snippets (already validated by [`crate::knowledge::validate`])
+    /// in one transaction; one with the topic and locale of a stored one replaces it.
+    /// `NotFound` when no tenant has this slug.
+    async fn put_knowledge(
+        &self,
+        slug: &Slug,
+        snippets: &[KnowledgeSnippet],
+    ) -> Result<KnowledgeReport> {
+        let _ = (slug, snippets);
+        Err(crate::Error::backend(format!(
+            "the {} backend cannot store knowledge snippets",
+            self.backend_name()
+        )))
+    }
+
+    /// The tenant's snippets, by topic then locale.
+    async fn list_knowledge(&self, slug: &Slug) -> Result<Vec<KnowledgeSnippet>> {
+        let _ = slug;
+        Err(crate::Error::backend(format!(
+            "the {} backend cannot store knowledge snippets",
+            self.backend_name()
+        )))
     }
 }
 

@@ -17,6 +17,7 @@ pub async fn run_all(p: &dyn SchemaProvisioner) {
     delete_removes_everything(p).await;
     catalog_commit_rules(p).await;
     whatsapp_credentials(p).await;
+    knowledge(p).await;
     staff(p).await;
 }
 
@@ -437,6 +438,65 @@ pub async fn staff(p: &dyn SchemaProvisioner) {
         .create_staff(&nobody, &replaced)
         .await
         .expect_err("unknown tenant");
+    assert_eq!(err.kind(), &ErrorKind::NotFound);
+    p.delete(&s).await.expect("cleanup");
+}
+
+/// Knowledge snippets: stored, replaced by topic (any case) and locale, listed.
+pub async fn knowledge(p: &dyn SchemaProvisioner) {
+    use crate::knowledge::{validate, KnowledgeSnippet};
+    let s = slug("conf_knowledge");
+    p.prepare(&new_tenant("conf_knowledge"))
+        .await
+        .expect("prepare")
+        .commit()
+        .await
+        .expect("commit");
+    let batch = validate(
+        &[
+            KnowledgeSnippet {
+                topic: "Parking".into(),
+                content: "Behind the building".into(),
+                locale: None,
+            },
+            KnowledgeSnippet {
+                topic: "M-Pesa".into(),
+                content: "Till 123456".into(),
+                locale: Some("en".into()),
+            },
+            KnowledgeSnippet {
+                topic: "M-Pesa".into(),
+                content: "Lipa na M-Pesa, till 123456".into(),
+                locale: Some("sw".into()),
+            },
+        ],
+        "knowledge",
+    )
+    .expect("valid");
+    let first = p.put_knowledge(&s, &batch).await.expect("put");
+    assert_eq!((first.created, first.updated), (3, 0));
+    let again = validate(
+        &[KnowledgeSnippet {
+            topic: "parking".into(),
+            content: "Free, behind the building".into(),
+            locale: None,
+        }],
+        "knowledge",
+    )
+    .expect("valid");
+    let second = p.put_knowledge(&s, &again).await.expect("put again");
+    assert_eq!(
+        (second.created, second.updated),
+        (0, 1),
+        "same topic and locale replaces"
+    );
+    let all = p.list_knowledge(&s).await.expect("list");
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().any(|k| k.content == "Free, behind the building"));
+    let err = p
+        .put_knowledge(&slug("conf_nobody"), &again)
+        .await
+        .expect_err("missing tenant");
     assert_eq!(err.kind(), &ErrorKind::NotFound);
     p.delete(&s).await.expect("cleanup");
 }

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use super::lock;
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
+use crate::knowledge::{KnowledgeReport, KnowledgeSnippet};
 use crate::ports::{
     Candidates, CatalogExtractor, Journal, JournalEntry, JournalState, Leftover, MenuInput,
     PendingTenant, RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest, SchemaProvisioner,
@@ -280,6 +281,18 @@ impl SchemaProvisioner for FaultySchema {
 
     async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {
         self.inner.delete_staff(slug, id).await
+    }
+
+    async fn put_knowledge(
+        &self,
+        slug: &Slug,
+        snippets: &[KnowledgeSnippet],
+    ) -> Result<KnowledgeReport> {
+        self.inner.put_knowledge(slug, snippets).await
+    }
+
+    async fn list_knowledge(&self, slug: &Slug) -> Result<Vec<KnowledgeSnippet>> {
+        self.inner.list_knowledge(slug).await
     }
 }
 

@@ -7,6 +7,7 @@ use ulid::Ulid;
 use super::lock;
 use crate::catalog::{name_key, CatalogCommit, CatalogDraft, CommitReport, Relation, Service};
 use crate::error::{Error, Result};
+use crate::knowledge::{KnowledgeReport, KnowledgeSnippet};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
 use crate::staff::{staff_not_found, ResolvedStaff, StaffMember, StaffSpec};
 use crate::tenant::{
@@ -25,6 +26,7 @@ struct TenantData {
     committed_imports: BTreeSet<String>,
     whatsapp: Option<WhatsAppCredentials>,
     staff: Vec<StaffMember>,
+    knowledge: Vec<KnowledgeSnippet>,
 }
 
 #[derive(Default)]
@@ -311,6 +313,46 @@ impl SchemaProvisioner for MemorySchema {
             .ok_or_else(|| staff_not_found(slug, id))?;
         *slot = member(id.to_string(), resolved);
         Ok(slot.clone())
+    }
+
+    async fn put_knowledge(
+        &self,
+        slug: &Slug,
+        snippets: &[KnowledgeSnippet],
+    ) -> Result<KnowledgeReport> {
+        let mut state = lock(&self.state);
+        let data = state
+            .tenants
+            .get_mut(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let mut report = KnowledgeReport::default();
+        for s in snippets {
+            let same = |k: &KnowledgeSnippet| {
+                k.topic.to_lowercase() == s.topic.to_lowercase() && k.locale == s.locale
+            };
+            match data.knowledge.iter_mut().find(|k| same(k)) {
+                Some(existing) => {
+                    *existing = s.clone();
+                    report.updated += 1;
+                }
+                None => {
+                    data.knowledge.push(s.clone());
+                    report.created += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn list_knowledge(&self, slug: &Slug) -> Result<Vec<KnowledgeSnippet>> {
+        let state = lock(&self.state);
+        let data = state
+            .tenants
+            .get(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        let mut out = data.knowledge.clone();
+        out.sort_by(|a, b| (&a.topic, &a.locale).cmp(&(&b.topic, &b.locale)));
+        Ok(out)
     }
 
     async fn delete_staff(&self, slug: &Slug, id: &str) -> Result<()> {

@@ -20,6 +20,7 @@ mod error;
 mod idempotency;
 mod ident;
 mod journal;
+mod knowledge;
 mod migrate;
 mod registry;
 mod scoped;

@@ -11,7 +11,7 @@ use crate::catalog::{name_key, CatalogCommit, CatalogDraft, CommitReport, Servic
 use crate::error::{Error, Result};
 use crate::tenant::Slug;
 
-async fn connect(store: &SqliteStore, slug: &Slug) -> Result<sqlx::SqliteConnection> {
+pub(super) async fn connect(store: &SqliteStore, slug: &Slug) -> Result<sqlx::SqliteConnection> {
     let path = store.store_path(slug.as_str());
     if !path.exists() {
         return Err(Error::not_found(format!(

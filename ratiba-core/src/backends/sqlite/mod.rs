@@ -9,6 +9,7 @@
 mod catalog;
 mod idempotency;
 mod journal;
+mod knowledge;
 mod migrate;
 mod registry;
 mod staff;

@@ -378,6 +378,20 @@ impl SchemaProvisioner for SqliteStore {
         self.get(slug).await?;
         super::staff::delete(self, slug, id).await
     }
+
+    async fn put_knowledge(
+        &self,
+        slug: &Slug,
+        snippets: &[crate::knowledge::KnowledgeSnippet],
+    ) -> Result<crate::knowledge::KnowledgeReport> {
+        self.get(slug).await?;
+        super::knowledge::put(self, slug, snippets).await
+    }
+
+    async fn list_knowledge(&self, slug: &Slug) -> Result<Vec<crate::knowledge::KnowledgeSnippet>> {
+        self.get(slug).await?;
+        super::knowledge::list(self, slug).await
+    }
 }
 
 struct SqlitePending {
