@@ -353,7 +353,11 @@ function showReview(container, tenant, result) {
     submit.textContent = 'Saving…';
     try {
       const report = await api.call('POST', '/api/v1/admin/catalog/commit', {
-        body: { tenant, import_id: result.import_id, services, relations: rels },
+        // Red rows were priced by the owner here: say so, as the server requires.
+        body: {
+          tenant, import_id: result.import_id, services, relations: rels,
+          owner_typed: l.filter((r) => r.confidence === 'red').map((r) => r.name.trim()),
+        },
         headers: { 'Idempotency-Key': api.idempotencyKey() },
       });
       outcome.append(h('div', { class: 'notice success', role: 'status', id: 'commit-report' },

@@ -182,6 +182,13 @@ pub struct CommitRequest {
     pub services: Vec<ServiceRowBody>,
     #[serde(default)]
     pub relations: Vec<RelationBody>,
+    /// Names of services whose price the owner typed: a row that was red in the
+    /// import's draft is refused without its name here.
+    #[serde(default)]
+    pub owner_typed: Vec<String>,
+    /// Names of services whose price below the safety floor the owner confirmed.
+    #[serde(default)]
+    pub confirm_below_floor: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -414,7 +414,30 @@ async fn catalog_import_and_commit() {
     let commit = json!({"tenant": "spa_pilot", "import_id": import.body["import_id"],
         "services": [{"name": "Manicure", "price_kes": 1500, "duration_minutes": 45, "category": "Nails"},
                      {"name": "Nail art", "price_kes": 500, "duration_minutes": null, "category": "Nails"}],
-        "relations": [{"service": "Manicure", "related": "Nail art", "relation_type": "cross_sell"}]});
+        "relations": [{"service": "Manicure", "related": "Nail art", "relation_type": "cross_sell"}],
+        "owner_typed": ["Nail art"]});
+    // A row that was red needs its price typed by the owner, and said so.
+    let mut untyped = commit.clone();
+    untyped["owner_typed"] = json!([]);
+    let refused = call(
+        &state,
+        "POST",
+        "/api/v1/admin/catalog/commit",
+        Some(&untyped.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        refused.body["errors"][0]["field"], "services[1].price_kes",
+        "{}",
+        refused.text
+    );
     let done = call(
         &state,
         "POST",
@@ -466,6 +489,33 @@ async fn catalog_import_and_commit() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut confirmed = below.clone();
+    confirmed["confirm_below_floor"] = json!(["X"]);
+    let r = call(
+        &state,
+        "POST",
+        "/api/v1/admin/catalog/commit",
+        Some(&confirmed.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "a confirmed price below the floor is taken: {}",
+        r.text
+    );
+    let unknown =
+        json!({"tenant": "spa_pilot", "import_id": "01JNOSUCHIMPORT0000000000", "services": []});
+    let r = call(
+        &state,
+        "POST",
+        "/api/v1/admin/catalog/commit",
+        Some(&unknown.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["field"], "import_id", "{}", r.text);
     let nobody = json!({"text": "Haircut 500", "tenant": "nobody"});
     let r = call(
         &state,

@@ -76,18 +76,34 @@ impl Onboarder {
         self.schema.commit_catalog(slug, commit).await
     }
 
-    /// Writes reviewed rows under the review rules: rows that were red in `draft`
-    /// need an owner-typed price, prices below the floor an explicit confirmation
-    /// (both in `review`). The same import committed twice does nothing the second time.
+    /// Writes reviewed rows under the review rules: a row that was red in the
+    /// import's draft needs its name in `review.owner_typed`, a price below the
+    /// floor its name in `review.confirm_below_floor`. The draft (and its floor) is
+    /// read back from the store when the commit names an import.
     pub async fn commit_reviewed_catalog(
         &self,
         slug: &Slug,
         commit: &CatalogCommit,
-        draft: Option<&CatalogDraft>,
         review: &CommitReview,
     ) -> Result<CommitReport> {
-        let floor = draft.map_or(self.settings.floor_kes, |d| d.floor_kes);
-        commit.validate_reviewed(floor, draft, review)?;
+        self.schema.get(slug).await?;
+        let draft = match &commit.import_id {
+            Some(id) => {
+                Some(self.schema.load_catalog_draft(slug, id).await.map_err(
+                    |e| match e.kind() {
+                        crate::ErrorKind::NotFound => {
+                            Error::field("import_id", e.message().to_string())
+                        }
+                        _ => e,
+                    },
+                )?)
+            }
+            None => None,
+        };
+        let floor = draft
+            .as_ref()
+            .map_or(self.settings.floor_kes, |d| d.floor_kes);
+        commit.validate_reviewed(floor, draft.as_ref(), review)?;
         self.schema.commit_catalog(slug, commit).await
     }
 }

@@ -81,6 +81,16 @@ pub trait SchemaProvisioner: Send + Sync {
     /// Records an extraction for review; returns the import id.
     async fn save_catalog_draft(&self, slug: &Slug, draft: &CatalogDraft) -> Result<String>;
 
+    /// A stored draft, for the commit rules that depend on what was read (a row
+    /// that was red). `NotFound` for an unknown tenant or import.
+    async fn load_catalog_draft(&self, slug: &Slug, import_id: &str) -> Result<CatalogDraft> {
+        let _ = (slug, import_id);
+        Err(crate::Error::backend(format!(
+            "the {} backend cannot read drafts back",
+            self.backend_name()
+        )))
+    }
+
     /// Writes reviewed services and relations in one transaction.
     async fn commit_catalog(&self, slug: &Slug, commit: &CatalogCommit) -> Result<CommitReport>;
 

@@ -202,6 +202,18 @@ pub async fn catalog_commit_rules(p: &dyn SchemaProvisioner) {
         extraction: Extraction::default(),
     };
     let import_id = p.save_catalog_draft(&s, &draft).await.expect("draft");
+    assert_eq!(
+        p.load_catalog_draft(&s, &import_id)
+            .await
+            .expect("draft back"),
+        draft,
+        "a draft reads back as stored"
+    );
+    let missing = p
+        .load_catalog_draft(&s, "01JNOSUCHIMPORT0000000000")
+        .await
+        .expect_err("unknown import");
+    assert_eq!(missing.kind(), &ErrorKind::NotFound);
     let commit = CatalogCommit {
         import_id: Some(import_id),
         services: vec![row("Manicure", 1500), row("Pedicure", 800)],

@@ -3,7 +3,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use ratiba_core::catalog::{CatalogCommit, Relation, ServiceRow};
+use ratiba_core::catalog::{CatalogCommit, CommitReview, Relation, ServiceRow};
 use ratiba_core::{MenuInput, Slug};
 use serde::Deserialize;
 
@@ -180,6 +180,10 @@ pub async fn commit(
         Some(request.tenant.clone()),
         TenantQuery { tenant: None },
     )?;
+    let review = CommitReview {
+        owner_typed: request.owner_typed,
+        confirm_below_floor: request.confirm_below_floor,
+    };
     let commit = CatalogCommit {
         import_id: request.import_id,
         services: request
@@ -209,7 +213,9 @@ pub async fn commit(
         "POST /api/v1/admin/catalog/commit",
         &raw,
         async move {
-            let report = onboarder.commit_catalog(&slug, &commit).await?;
+            let report = onboarder
+                .commit_reviewed_catalog(&slug, &commit, &review)
+                .await?;
             Ok((StatusCode::OK, wire::<_, CommitReportBody>(&report)?))
         },
     )

@@ -259,6 +259,10 @@ impl SchemaProvisioner for FaultySchema {
         self.inner.save_catalog_draft(slug, draft).await
     }
 
+    async fn load_catalog_draft(&self, slug: &Slug, import_id: &str) -> Result<CatalogDraft> {
+        self.inner.load_catalog_draft(slug, import_id).await
+    }
+
     async fn commit_catalog(&self, slug: &Slug, commit: &CatalogCommit) -> Result<CommitReport> {
         self.inner.commit_catalog(slug, commit).await
     }

@@ -204,6 +204,18 @@ impl SchemaProvisioner for MemorySchema {
         Ok(id)
     }
 
+    async fn load_catalog_draft(&self, slug: &Slug, import_id: &str) -> Result<CatalogDraft> {
+        let state = lock(&self.state);
+        let data = state
+            .tenants
+            .get(slug.as_str())
+            .ok_or_else(|| not_found(slug))?;
+        data.drafts
+            .get(import_id)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("no catalog import {import_id} for '{slug}'")))
+    }
+
     async fn commit_catalog(&self, slug: &Slug, commit: &CatalogCommit) -> Result<CommitReport> {
         let mut state = lock(&self.state);
         let data = state

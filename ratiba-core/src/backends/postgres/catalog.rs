@@ -36,6 +36,34 @@ pub(super) async fn save_draft(
         .await
 }
 
+pub(super) async fn load_draft(
+    store: &PgStore,
+    slug: &Slug,
+    import_id: &str,
+) -> Result<CatalogDraft> {
+    let id = import_id.to_string();
+    let row = store
+        .with_tenant(slug, move |conn| {
+            Box::pin(async move {
+                sqlx::query("SELECT source, floor_kes::bigint AS floor, draft::text AS draft FROM catalog_imports WHERE id::text = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(|e| db_error("read catalog draft", e))
+            })
+        })
+        .await?
+        .ok_or_else(|| Error::not_found(format!("no catalog import {import_id} for '{slug}'")))?;
+    let draft: String = row.get("draft");
+    Ok(CatalogDraft {
+        source: row.get("source"),
+        floor_kes: u32::try_from(row.get::<i64, _>("floor"))
+            .unwrap_or(crate::catalog::DEFAULT_FLOOR_KES),
+        extraction: serde_json::from_str(&draft)
+            .map_err(|e| Error::backend("stored draft is unreadable").with_source(e))?,
+    })
+}
+
 pub(super) async fn commit(
     store: &PgStore,
     slug: &Slug,

@@ -660,6 +660,11 @@ impl SchemaProvisioner for PgStore {
         super::catalog::save_draft(self, slug, draft).await
     }
 
+    async fn load_catalog_draft(&self, slug: &Slug, import_id: &str) -> Result<CatalogDraft> {
+        self.get(slug).await?;
+        super::catalog::load_draft(self, slug, import_id).await
+    }
+
     async fn commit_catalog(&self, slug: &Slug, commit: &CatalogCommit) -> Result<CommitReport> {
         self.get(slug).await?;
         super::catalog::commit(self, slug, commit).await

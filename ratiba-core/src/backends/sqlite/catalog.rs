@@ -44,6 +44,28 @@ pub(super) async fn save_draft(
     Ok(id)
 }
 
+pub(super) async fn load_draft(
+    store: &SqliteStore,
+    slug: &Slug,
+    import_id: &str,
+) -> Result<CatalogDraft> {
+    let mut conn = connect(store, slug).await?;
+    let row = sqlx::query("SELECT source, floor_kes, draft FROM catalog_imports WHERE id = ?")
+        .bind(import_id)
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(|e| db_error("read catalog draft", e))?
+        .ok_or_else(|| Error::not_found(format!("no catalog import {import_id} for '{slug}'")))?;
+    let draft: String = row.get("draft");
+    Ok(CatalogDraft {
+        source: row.get("source"),
+        floor_kes: u32::try_from(row.get::<i64, _>("floor_kes"))
+            .unwrap_or(crate::catalog::DEFAULT_FLOOR_KES),
+        extraction: serde_json::from_str(&draft)
+            .map_err(|e| Error::backend("stored draft is unreadable").with_source(e))?,
+    })
+}
+
 pub(super) async fn commit(
     store: &SqliteStore,
     slug: &Slug,
