@@ -221,3 +221,33 @@ pub fn extraction(e: &Extraction) -> String {
     }
     out
 }
+
+/// Runs `work`, and while it takes long (OCR, a model call) shows a spinner with the
+/// elapsed time on stderr, if stderr is a terminal; the line is cleared at the end.
+pub async fn with_progress<T>(label: &str, work: impl std::future::Future<Output = T>) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work.await;
+    }
+    const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let started = std::time::Instant::now();
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(120));
+    let mut shown = false;
+    for frame in FRAMES.iter().cycle() {
+        tokio::select! {
+            out = &mut work => {
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+                return out;
+            }
+            _ = tick.tick() => {
+                if started.elapsed() > std::time::Duration::from_millis(300) {
+                    shown = true;
+                    eprint!("\r{frame} {label}… {:.1} s", started.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+    work.await
+}

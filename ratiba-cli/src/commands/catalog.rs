@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use ratiba_core::catalog::CatalogCommit;
 use ratiba_core::{MenuInput, Onboarder, OnboarderSettings, Slug};
 
 use super::{confirm, read_input};
@@ -19,7 +20,8 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: CatalogCommand) ->
                     ..onboarder.settings().clone()
                 }),
             };
-            let extraction = onboarder.extract_catalog(&menu).await?;
+            let extraction =
+                output::with_progress(reading(&menu), onboarder.extract_catalog(&menu)).await?;
             if config.json {
                 output::json(&extraction.contract_json())?;
             } else {
@@ -34,13 +36,24 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: CatalogCommand) ->
         } => {
             let slug = Slug::parse(&tenant)?;
             let menu = MenuInput::from_bytes("file", read_input(&file)?)?;
-            let commit = commit
-                && (yes || !std::io::IsTerminal::is_terminal(&std::io::stdin()) || {
-                    let preview = onboarder.extract_catalog(&menu).await?;
-                    println!("{}", output::extraction(&preview));
+            // Read once (OCR and model calls are slow, and cost): store the draft, show
+            // it, and commit that same draft once the owner agrees.
+            let mut import = output::with_progress(
+                reading(&menu),
+                onboarder.import_catalog(&slug, &menu, false),
+            )
+            .await?;
+            if commit {
+                let asked = yes || !std::io::IsTerminal::is_terminal(&std::io::stdin()) || {
+                    println!("{}", output::extraction(&import.extraction));
                     confirm(&format!("commit the priced rows to '{slug}'?"))?
-                });
-            let import = onboarder.import_catalog(&slug, &menu, commit).await?;
+                };
+                if asked {
+                    let (mut rows, _) = CatalogCommit::from_extraction(&import.extraction);
+                    rows.import_id = Some(import.import_id.clone());
+                    import.committed = Some(onboarder.commit_catalog(&slug, &rows).await?);
+                }
+            }
             if config.json {
                 output::json(&import)?;
                 return Ok(ExitCode::from(exit::OK));
@@ -66,4 +79,13 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: CatalogCommand) ->
         }
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// What the progress line says while a menu is read.
+fn reading(menu: &MenuInput) -> &'static str {
+    if menu.image.is_some() {
+        "reading the photo"
+    } else {
+        "reading the menu"
+    }
 }
