@@ -30,8 +30,8 @@ pub mod testing;
 
 pub use error::{Error, ErrorKind, FieldError, Result};
 pub use onboard::{
-    CatalogImport, Check, Onboarder, OnboarderSettings, Ports, ReconcileItem, ReconcileReport,
-    SagaReport, Step, VerifyReport,
+    CatalogImport, Check, Onboarder, OnboarderSettings, OwnerSignIn, Ports, ReconcileItem,
+    ReconcileReport, SagaReport, Step, VerifyReport,
 };
 pub use ports::{CatalogExtractor, Journal, MenuInput, RealmProvisioner, SchemaProvisioner};
 pub use secrets::{Keyring, Sealer, Secret};

@@ -107,7 +107,16 @@ async fn conformance() {
     let Some((kc, _turn)) = keycloak().await else {
         return;
     };
-    clear(&kc, &["conf_realm", "conf_realm_taken", "conf_realm_guard"]).await;
+    clear(
+        &kc,
+        &[
+            "conf_realm",
+            "conf_realm_taken",
+            "conf_realm_guard",
+            "conf_realm_pass",
+        ],
+    )
+    .await;
     kc.check().await.expect("admin login");
     testing::realm::run_all(&kc).await;
 }

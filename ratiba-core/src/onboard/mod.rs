@@ -24,8 +24,9 @@ use crate::backends::memory::{
 };
 use crate::backends::{realm_files::RealmFiles, sqlite::SqliteStore, text::TextExtractor};
 use crate::catalog::DEFAULT_FLOOR_KES;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ports::{CatalogExtractor, Journal, RealmProvisioner, RealmSettings, SchemaProvisioner};
+use crate::secrets::Secret;
 use crate::tenant::{Slug, Tenant};
 
 /// Settings of the Onboarder itself (the backends have their own).
@@ -172,11 +173,59 @@ impl Onboarder {
         self.schema.set_whatsapp(slug, credentials).await
     }
 
+    /// Gives the tenant's owner a fresh one-time password for the dashboard's
+    /// sign-in through the tenant's realm; the realm asks for a new password at
+    /// the first sign-in. Returns the realm username and the password, which is
+    /// shown once and stored nowhere by us.
+    pub async fn reset_owner_password(&self, slug: &Slug) -> Result<OwnerSignIn> {
+        let tenant = self.schema.get(slug).await?;
+        let owner = tenant.owner().ok_or_else(|| {
+            Error::not_found(format!("tenant '{slug}' has no owner in the registry"))
+        })?;
+        let username = crate::ports::realm::owner_username(&owner.phone_number);
+        let password = OwnerSignIn::generate_password();
+        self.realms
+            .set_temporary_password(slug.as_str(), &username, &password)
+            .await?;
+        Ok(OwnerSignIn {
+            realm: slug.to_string(),
+            username,
+            temporary_password: password,
+        })
+    }
+
     /// Deletes the realm, then the registry rows and the store. The realm goes
     /// first so a failure leaves a tenant that `delete` can be retried on.
     pub async fn delete(&self, slug: &Slug) -> Result<()> {
         self.schema.get(slug).await?;
         self.realms.delete(slug.as_str(), None).await?;
         self.schema.delete(slug).await
+    }
+}
+
+/// What an owner needs to sign in the first time: their realm, their username
+/// (the phone number's digits) and a one-time password.
+#[derive(Debug, Clone)]
+pub struct OwnerSignIn {
+    pub realm: String,
+    pub username: String,
+    pub temporary_password: Secret,
+}
+
+impl OwnerSignIn {
+    /// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), easy
+    /// to read out over the phone or paste from WhatsApp: about 90 bits.
+    fn generate_password() -> Secret {
+        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut rng = rand::thread_rng();
+        let mut out = String::with_capacity(19);
+        for i in 0..16 {
+            if i > 0 && i % 4 == 0 {
+                out.push('-');
+            }
+            let pick = rand::Rng::gen_range(&mut rng, 0..ALPHABET.len());
+            out.push(char::from(ALPHABET[pick]));
+        }
+        Secret::new(out)
     }
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
+use crate::secrets::Secret;
 use crate::tenant::{AdminRole, NewTenant};
 
 /// The realm attribute that says which onboarding created a realm. Compensation
@@ -57,7 +58,7 @@ impl RealmRequest {
     /// The owner's username: the phone number's digits (Keycloak lowercases usernames
     /// and some deployments reject '+').
     pub fn owner_username(&self) -> String {
-        self.owner_phone.trim_start_matches('+').to_string()
+        owner_username(&self.owner_phone)
     }
 
     /// A Keycloak realm representation, importable as a file (`kc.sh import`) or
@@ -89,7 +90,8 @@ impl RealmRequest {
                 "implicitFlowEnabled": false,
                 "redirectUris": self.settings.redirect_uris,
                 "webOrigins": self.settings.web_origins,
-                "attributes": {"pkce.code.challenge.method": "S256"},
+                // "+": sign-out may return to any of the redirect URIs.
+                "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
             }],
             // Keycloak 24+ silently drops user attributes that the realm's user
             // profile does not declare: declare the phone number with the realm.
@@ -108,6 +110,11 @@ impl RealmRequest {
             }],
         })
     }
+}
+
+/// The realm username of the admin with phone number `phone` (E.164).
+pub fn owner_username(phone: &str) -> String {
+    phone.trim_start_matches('+').to_string()
 }
 
 /// The component type under which a realm representation carries its user profile.
@@ -251,6 +258,17 @@ pub trait RealmProvisioner: Send + Sync {
     /// Deletes a realm. With `only_if_created_by`, a realm tagged with another
     /// onboarding id (or none) is left alone and `Conflict` is returned.
     async fn delete(&self, name: &str, only_if_created_by: Option<&str>) -> Result<RealmDeletion>;
+
+    /// Gives `username` of realm `name` a one-time password for signing in to the
+    /// dashboard; the identity provider asks for a new one at the first sign-in.
+    /// `NotFound` when the realm or the user does not exist; `Conflict` from a
+    /// backend whose realms nobody can sign in to (realm files).
+    async fn set_temporary_password(
+        &self,
+        name: &str,
+        username: &str,
+        password: &Secret,
+    ) -> Result<()>;
 }
 
 /// The shared check behind `delete(.., only_if_created_by)` for backends that read the realm first.

@@ -1,5 +1,6 @@
 use crate::ports::{RealmDeletion, RealmProvisioner, RealmRequest, RealmSettings};
 use crate::ErrorKind;
+use crate::Secret;
 
 use super::new_tenant;
 
@@ -11,6 +12,7 @@ pub async fn run_all(p: &dyn RealmProvisioner) {
     create_get_list_delete(p).await;
     a_taken_name_conflicts(p).await;
     delete_only_what_we_created(p).await;
+    temporary_passwords(p).await;
 }
 
 pub async fn create_get_list_delete(p: &dyn RealmProvisioner) {
@@ -96,4 +98,42 @@ pub async fn delete_only_what_we_created(p: &dyn RealmProvisioner) {
     p.delete("conf_realm_guard", Some(&req.onboarding_id))
         .await
         .expect("ours");
+}
+
+/// The owner's one-time password: `NotFound` for a missing realm or user; a
+/// backend nobody can sign in to answers `Conflict` for every user instead.
+pub async fn temporary_passwords(p: &dyn RealmProvisioner) {
+    let password = Secret::new("Temp-Pass-1234-abcd");
+    let err = p
+        .set_temporary_password("conf_realm_nopass", "254712345678", &password)
+        .await
+        .expect_err("no such realm");
+    assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
+    let req = request("conf_realm_pass");
+    p.create(&req).await.expect("create");
+    match p
+        .set_temporary_password("conf_realm_pass", &req.owner_username(), &password)
+        .await
+    {
+        Ok(()) => {
+            let again = Secret::new("Temp-Pass-5678-efgh");
+            p.set_temporary_password("conf_realm_pass", &req.owner_username(), &again)
+                .await
+                .expect("a second password replaces the first");
+            let err = p
+                .set_temporary_password("conf_realm_pass", "254700000000", &password)
+                .await
+                .expect_err("no such user");
+            assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
+        }
+        Err(err) => assert_eq!(
+            err.kind(),
+            &ErrorKind::Conflict,
+            "{}: a backend without sign-in says so: {err}",
+            p.backend_name()
+        ),
+    }
+    p.delete("conf_realm_pass", Some(&req.onboarding_id))
+        .await
+        .expect("cleanup");
 }

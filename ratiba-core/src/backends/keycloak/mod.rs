@@ -34,6 +34,7 @@ pub use self::config::{KeycloakAuth, KeycloakConfig};
 use crate::error::{Error, Result};
 use crate::ports::realm::{check_realm_owner, PHONE_ATTRIBUTE};
 use crate::ports::{RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest};
+use crate::secrets::Secret;
 
 /// Most users `get` reads from a tenant realm (its admins and staff).
 const MAX_USERS: usize = 200;
@@ -379,6 +380,58 @@ impl RealmProvisioner for KeycloakRealms {
             StatusCode::NO_CONTENT | StatusCode::OK => Ok(RealmDeletion::Deleted),
             StatusCode::NOT_FOUND => Ok(RealmDeletion::AlreadyGone),
             _ => Err(unexpected(&format!("deleting realm '{name}'"), &reply)),
+        }
+    }
+
+    /// `PUT /admin/realms/{realm}/users/{id}/reset-password` with `temporary`, so
+    /// Keycloak makes the user choose their own password at the first sign-in.
+    async fn set_temporary_password(
+        &self,
+        name: &str,
+        username: &str,
+        password: &Secret,
+    ) -> Result<()> {
+        self.check_name(name)?;
+        let context = |e: Error| {
+            e.context(format!(
+                "setting the password of '{username}' in realm '{name}'"
+            ))
+        };
+        if self
+            .get_json(&["admin", "realms", name], &[])
+            .await
+            .map_err(context)?
+            .is_none()
+        {
+            return Err(Error::not_found(format!("no realm '{name}'")));
+        }
+        let id = self
+            .find_user(name, username)
+            .await
+            .map_err(context)?
+            .and_then(|u| u.get("id").and_then(Value::as_str).map(str::to_string))
+            .ok_or_else(|| Error::not_found(format!("realm '{name}' has no user '{username}'")))?;
+        let body = json!({"type": "password", "value": password.expose(), "temporary": true});
+        let reply = self
+            .client
+            .call(
+                Method::PUT,
+                self.client
+                    .url(&["admin", "realms", name, "users", &id, "reset-password"]),
+                Some(&body),
+                None,
+            )
+            .await
+            .map_err(|f| context(f.error))?;
+        match reply.status {
+            StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),
+            StatusCode::NOT_FOUND => Err(Error::not_found(format!(
+                "realm '{name}' has no user '{username}'"
+            ))),
+            StatusCode::BAD_REQUEST => Err(Error::conflict(format!(
+                "Keycloak refused the password for '{username}' in realm '{name}' (the realm's password policy?)"
+            ))),
+            _ => Err(unexpected(&format!("setting a password in realm '{name}'"), &reply)),
         }
     }
 }

@@ -391,6 +391,17 @@ impl RealmProvisioner for FaultyRealm {
         )
         .await
     }
+
+    async fn set_temporary_password(
+        &self,
+        name: &str,
+        username: &str,
+        password: &crate::secrets::Secret,
+    ) -> Result<()> {
+        self.inner
+            .set_temporary_password(name, username, password)
+            .await
+    }
 }
 
 pub struct FaultyJournal {

@@ -8,11 +8,14 @@ use super::lock;
 use crate::error::{Error, Result};
 use crate::ports::realm::check_realm_owner;
 use crate::ports::{RealmDeletion, RealmInfo, RealmProvisioner, RealmRequest};
+use crate::secrets::Secret;
 
-/// Fake realms: the representation documents, by name.
+/// Fake realms: the representation documents, by name, and the temporary
+/// passwords set on their users (kept apart, so a document never holds one).
 #[derive(Clone, Default)]
 pub struct MemoryRealms {
     realms: Arc<Mutex<BTreeMap<String, Value>>>,
+    passwords: Arc<Mutex<BTreeMap<(String, String), Secret>>>,
 }
 
 impl MemoryRealms {
@@ -23,6 +26,13 @@ impl MemoryRealms {
     /// The stored document, as the Keycloak backend would POST it.
     pub fn representation(&self, name: &str) -> Option<Value> {
         lock(&self.realms).get(name).cloned()
+    }
+
+    /// The temporary password last set for `username` of realm `name`, for tests.
+    pub fn temporary_password(&self, name: &str, username: &str) -> Option<Secret> {
+        lock(&self.passwords)
+            .get(&(name.to_string(), username.to_string()))
+            .cloned()
     }
 
     /// Adds a realm made outside onboarding (no onboarding tag), for tests.
@@ -73,6 +83,29 @@ impl RealmProvisioner for MemoryRealms {
         };
         check_realm_owner(&RealmInfo::from_representation(doc)?, only_if_created_by)?;
         realms.remove(name);
+        lock(&self.passwords).retain(|(realm, _), _| realm != name);
         Ok(RealmDeletion::Deleted)
+    }
+
+    async fn set_temporary_password(
+        &self,
+        name: &str,
+        username: &str,
+        password: &Secret,
+    ) -> Result<()> {
+        let info = {
+            let realms = lock(&self.realms);
+            let doc = realms
+                .get(name)
+                .ok_or_else(|| Error::not_found(format!("no realm '{name}'")))?;
+            RealmInfo::from_representation(doc)?
+        };
+        if !info.users.iter().any(|u| u.username == username) {
+            return Err(Error::not_found(format!(
+                "realm '{name}' has no user '{username}'"
+            )));
+        }
+        lock(&self.passwords).insert((name.to_string(), username.to_string()), password.clone());
+        Ok(())
     }
 }

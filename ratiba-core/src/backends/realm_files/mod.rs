@@ -126,4 +126,21 @@ impl RealmProvisioner for RealmFiles {
             Err(e) => Err(Error::from(e).context(format!("realm file {}", path.display()))),
         }
     }
+
+    /// A realm file has no credentials: writing a password into it would leave it
+    /// in plain text on disk. Owners sign in once the realms are in Keycloak.
+    async fn set_temporary_password(
+        &self,
+        name: &str,
+        _username: &str,
+        _password: &crate::secrets::Secret,
+    ) -> Result<()> {
+        if self.read(&self.path(name)?)?.is_none() {
+            return Err(Error::not_found(format!("no realm '{name}'")));
+        }
+        Err(Error::conflict(format!(
+            "realm '{name}' is a file, and nobody can sign in to a realm file: \
+             set KEYCLOAK_URL and run `ratiba realms push`, then set the owner's password"
+        )))
+    }
 }
