@@ -49,6 +49,9 @@ pub struct Config {
     pub encryption_key: Option<String>,
     /// Which extractor reads menus (`RATIBA_EXTRACTOR`).
     pub extractor: ExtractorBackend,
+    /// Keycloak's address as browsers reach it (`RATIBA_OIDC_URL`), when it differs
+    /// from `KEYCLOAK_URL`: the owners' sign-in and the tokens' issuer use it.
+    pub oidc_url: Option<String>,
 }
 
 /// Who reads menus: the offline grammar (with Tesseract for photos), or Claude.
@@ -78,6 +81,7 @@ impl Config {
                 .ok()
                 .filter(|k| !k.is_empty()),
             extractor: extractor_backend()?,
+            oidc_url: oidc_url()?,
         })
     }
 
@@ -139,7 +143,9 @@ impl Config {
     pub fn oidc_base_url(&self) -> Option<String> {
         match &self.realms {
             #[cfg(feature = "keycloak")]
-            RealmBackend::Keycloak(config) => Some(config.url.clone()),
+            RealmBackend::Keycloak(config) => {
+                Some(self.oidc_url.clone().unwrap_or_else(|| config.url.clone()))
+            }
             _ => None,
         }
     }
@@ -346,6 +352,21 @@ fn extractor_backend() -> Result<ExtractorBackend> {
             "RATIBA_EXTRACTOR must be 'local' or 'claude' (in a build with the anthropic feature), not '{other}'"
         ),
     }
+}
+
+/// `RATIBA_OIDC_URL`: an http(s) URL, or unset.
+fn oidc_url() -> Result<Option<String>> {
+    let Some(raw) = std::env::var("RATIBA_OIDC_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let raw = raw.trim().trim_end_matches('/').to_string();
+    if !(raw.starts_with("http://") || raw.starts_with("https://")) {
+        bail!("RATIBA_OIDC_URL must be an http:// or https:// URL (Keycloak as browsers reach it), not '{raw}'");
+    }
+    Ok(Some(raw))
 }
 
 /// `RATIBA_ADMIN_REDIRECT_URIS`: the dashboard client's redirect URIs, comma-separated.

@@ -258,3 +258,15 @@ pub struct StaffBody {
     /// Ordered by weekday, then start.
     pub schedule: Vec<IntervalBody>,
 }
+
+/// What the owner needs for their first dashboard sign-in. The password works
+/// once: their realm asks them to choose their own.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerSignInBody {
+    /// The tenant's realm (its slug): the owner types it on the sign-in page.
+    pub realm: String,
+    /// The owner's phone number without '+'.
+    pub username: String,
+    pub temporary_password: String,
+}

@@ -1,9 +1,11 @@
 //! The admin dashboard: static HTML, CSS and JavaScript modules embedded in the
 //! binary, served under `/admin` on the API's own origin (no CDN, no build step).
 //! Every page is the same `index.html`; the script routes on the path and talks to
-//! `/api/v1/admin/*` with the key the operator typed (kept in sessionStorage).
+//! `/api/v1/admin/*` with the key the operator typed or, for a tenant owner, the
+//! access token of the tenant's realm (authorization code with PKCE, done by the
+//! script against Keycloak; `/admin/config.json` says where Keycloak is).
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -32,6 +34,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/api.js"),
     ),
     (
+        "oidc.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/oidc.js"),
+    ),
+    (
         "dom.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/dom.js"),
@@ -58,10 +65,21 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// Same origin only: no inline script, no third-party anything.
-const CSP: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
-connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Same origin only: no inline script, no third-party anything. The one other
+/// origin a script may reach is Keycloak's, for the owners' token exchange.
+fn csp(state: &AppState) -> HeaderValue {
+    let idp = state
+        .oidc
+        .as_ref()
+        .and_then(|o| o.origin())
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
+connect-src 'self'{idp}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
 
 /// The dashboard's routes, merged into `app`.
 pub fn routes() -> Router<AppState> {
@@ -69,15 +87,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin", get(page))
         .route("/admin/", get(|| async { Redirect::permanent("/admin") }))
         .route("/admin/assets/{file}", get(asset))
+        .route("/admin/config.json", get(config))
         .route("/admin/{*path}", get(page))
 }
 
-fn secure(mut response: Response, cache: &'static str) -> Response {
+fn secure(state: &AppState, mut response: Response, cache: &'static str) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp(state));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -91,16 +107,34 @@ fn secure(mut response: Response, cache: &'static str) -> Response {
     response
 }
 
-async fn page() -> Response {
+async fn page(State(state): State<AppState>) -> Response {
     secure(
+        &state,
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response(),
         "no-cache",
     )
 }
 
-async fn asset(Path(file): Path<String>) -> Response {
+/// What the script needs before anyone signs in: whether tenant owners can sign
+/// in through their realms, and where. Public: it names no tenant and no secret.
+async fn config(State(state): State<AppState>) -> Response {
+    let oidc = state.oidc.as_ref().map(|o| {
+        serde_json::json!({
+            "url": o.config().base_url,
+            "client_id": state.onboarder.settings().realm.admin_client_id,
+        })
+    });
+    secure(
+        &state,
+        axum::Json(serde_json::json!({ "oidc": oidc })).into_response(),
+        "no-cache",
+    )
+}
+
+async fn asset(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
         Some((_, content_type, bytes)) => secure(
+            &state,
             ([(header::CONTENT_TYPE, *content_type)], *bytes).into_response(),
             "no-cache",
         ),

@@ -44,6 +44,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/admin/tenants/{slug}/verify", get(tenants::verify))
         .route(
+            "/api/v1/admin/tenants/{slug}/owner-password",
+            post(tenants::reset_owner_password),
+        )
+        .route(
             "/api/v1/admin/tenants/{slug}/whatsapp",
             put(tenants::put_whatsapp).layer(json),
         )

@@ -97,6 +97,19 @@ impl OidcVerifier {
         }
     }
 
+    pub fn config(&self) -> &OidcConfig {
+        &self.config
+    }
+
+    /// The identity provider's origin (`scheme://host:port`), which the dashboard's
+    /// script must be allowed to reach for the token exchange.
+    pub fn origin(&self) -> Option<String> {
+        reqwest::Url::parse(&self.config.base_url)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+            .filter(|o| o != "null")
+    }
+
     /// The realm (tenant) whose owner or admin presented `token`.
     pub async fn verify(&self, token: &str) -> Result<Slug, ApiError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("malformed"))?;

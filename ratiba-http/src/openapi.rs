@@ -12,7 +12,7 @@ use crate::routes::{catalog, health, staff, tenants};
 #[openapi(
     info(title = "Ratiba onboarding API", description = "Onboard tenants and their catalogs."),
     paths(
-        tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify, tenants::put_whatsapp,
+        tenants::create, tenants::list, tenants::show, tenants::delete, tenants::verify, tenants::put_whatsapp, tenants::reset_owner_password,
         catalog::extract, catalog::import, catalog::commit, catalog::services,
         staff::create, staff::list, staff::update, staff::delete,
         health::healthz, health::readyz,
@@ -20,7 +20,7 @@ use crate::routes::{catalog, health, staff, tenants};
     components(schemas(
         OnboardingRequest, TenantBody, AdminBody, VerifyBody, CheckBody, MenuText, RowBody, RelationBody,
         ExtractionBody, ImportBody, CommitRequest, ServiceRowBody, ServiceBody, CommitReportBody, Health, Problem, FieldProblem,
-        WhatsAppRequest, WhatsAppStatus, StaffRequest, StaffBody, IntervalBody,
+        WhatsAppRequest, WhatsAppStatus, OwnerSignInBody, StaffRequest, StaffBody, IntervalBody,
     )),
     modifiers(&AdminKeyScheme),
 )]

@@ -266,3 +266,196 @@ async fn without_keycloak_tokens_are_not_accepted() {
     let (status, body) = import(&state, Some(&owner), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }
+
+async fn send(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    auth: Option<(&str, String)>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some((name, value)) = auth {
+        req = req.header(name, value);
+    }
+    let response = app(state.clone())
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn an_owner_reads_their_tenant_and_its_checks_only() {
+    let idp = idp().await;
+    let state = state(&idp).await;
+    let owner = token(
+        &format!("{}/realms/spa_pilot", idp.base),
+        &["owner"],
+        now() + 300,
+        "test-key-1",
+    );
+    let bearer = || Some(("authorization", format!("Bearer {owner}")));
+    for uri in [
+        "/api/v1/admin/tenants/spa_pilot",
+        "/api/v1/admin/tenants/spa_pilot/verify",
+    ] {
+        let (status, _, body) = send(&state, "GET", uri, bearer()).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    }
+    for uri in [
+        "/api/v1/admin/tenants/spa_other",
+        "/api/v1/admin/tenants/spa_other/verify",
+    ] {
+        let (status, _, body) = send(&state, "GET", uri, bearer()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri}: {body}");
+    }
+    // Making passwords and deleting tenants stay the operator's.
+    let (status, _, _) = send(
+        &state,
+        "POST",
+        "/api/v1/admin/tenants/spa_pilot/owner-password",
+        bearer(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = send(
+        &state,
+        "DELETE",
+        "/api/v1/admin/tenants/spa_pilot",
+        bearer(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_operator_makes_one_time_passwords_for_owners() {
+    let realms = ratiba_core::backends::memory::MemoryRealms::new();
+    let onboarder = Onboarder::new(
+        ratiba_core::Ports {
+            realms: Arc::new(realms.clone()),
+            ..ratiba_core::Ports::in_memory()
+        },
+        Default::default(),
+    );
+    onboarder
+        .onboard(ratiba_core::testing::spec("spa_pilot"))
+        .await
+        .expect("onboard");
+    let state = AppState::new(
+        onboarder,
+        Arc::new(MemoryIdempotency::new()),
+        &Secret::new(KEY),
+    );
+    let key = || Some(("x-admin-api-key", KEY.to_string()));
+    let uri = "/api/v1/admin/tenants/spa_pilot/owner-password";
+    let (status, headers, first) = send(&state, "POST", uri, key()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(first["realm"], "spa_pilot");
+    assert_eq!(first["username"], "254712345678");
+    let password = first["temporary_password"].as_str().expect("a password");
+    assert_eq!(password.len(), 19, "{password}");
+    assert_eq!(
+        realms
+            .temporary_password("spa_pilot", "254712345678")
+            .map(|s| s.expose().to_string())
+            .as_deref(),
+        Some(password),
+        "set on the owner's realm user"
+    );
+    let (_, _, second) = send(&state, "POST", uri, key()).await;
+    assert_ne!(
+        second["temporary_password"], first["temporary_password"],
+        "a fresh password every time"
+    );
+
+    let (status, _, body) = send(
+        &state,
+        "POST",
+        "/api/v1/admin/tenants/nobody_here/owner-password",
+        key(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _, body) = send(
+        &state,
+        "POST",
+        "/api/v1/admin/tenants/Not-A-Slug/owner-password",
+        key(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _, _) = send(&state, "POST", uri, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn realm_files_have_no_sign_in_and_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let onboarder = Onboarder::embedded(dir.path()).await.expect("embedded");
+    onboarder
+        .onboard(ratiba_core::testing::spec("spa_pilot"))
+        .await
+        .expect("onboard");
+    let state = AppState::new(
+        onboarder,
+        Arc::new(MemoryIdempotency::new()),
+        &Secret::new(KEY),
+    );
+    let (status, _, body) = send(
+        &state,
+        "POST",
+        "/api/v1/admin/tenants/spa_pilot/owner-password",
+        Some(("x-admin-api-key", KEY.to_string())),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("KEYCLOAK_URL")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_learns_where_owners_sign_in() {
+    let idp = idp().await;
+    let state = state(&idp).await;
+    let (status, headers, body) = send(&state, "GET", "/admin/config.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["oidc"]["url"], idp.base.as_str());
+    assert_eq!(body["oidc"]["client_id"], "tenant-admin");
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        csp.contains(&format!("connect-src 'self' {};", idp.base)),
+        "the script may reach Keycloak for the token exchange: {csp}"
+    );
+
+    let plain = AppState::new(
+        Onboarder::in_memory(),
+        Arc::new(MemoryIdempotency::new()),
+        &Secret::new(KEY),
+    );
+    let (_, headers, body) = send(&plain, "GET", "/admin/config.json", None).await;
+    assert_eq!(body, json!({"oidc": null}));
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .contains("connect-src 'self';"));
+}

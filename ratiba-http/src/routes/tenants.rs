@@ -8,15 +8,22 @@ use ratiba_core::tenant::WhatsAppCredentials;
 use ratiba_core::{Slug, TenantSpec};
 
 use crate::api::{
-    wire, OnboardingRequest, TenantBody, VerifyBody, WhatsAppRequest, WhatsAppStatus,
+    wire, OnboardingRequest, OwnerSignInBody, TenantBody, VerifyBody, WhatsAppRequest,
+    WhatsAppStatus,
 };
-use crate::auth::Admin;
+use crate::auth::{Admin, Caller};
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use crate::{body, idempotency};
 
 fn slug(raw: &str) -> Result<Slug, ApiError> {
     Ok(Slug::parse(raw)?)
+}
+
+fn authorized(caller: &Caller, raw: &str) -> Result<Slug, ApiError> {
+    let slug = slug(raw)?;
+    caller.authorize(&slug)?;
+    Ok(slug)
 }
 
 /// Onboard a tenant: registry rows, tenant store and realm, all or nothing.
@@ -73,13 +80,13 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/admin/tenants/{slug}", tag = "tenants",
     params(("slug" = String, Path)),
     responses((status = 200, body = TenantBody), (status = 404, body = Problem, content_type = "application/problem+json")),
-    security(("admin_key" = [])))]
+    security(("admin_key" = []), ("tenant_token" = [])))]
 pub async fn show(
     State(state): State<AppState>,
-    _admin: Admin,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let tenant = state.onboarder.get(&slug(&raw)?).await?;
+    let tenant = state.onboarder.get(&authorized(&caller, &raw)?).await?;
     Ok(Json(wire::<_, TenantBody>(&tenant)?))
 }
 
@@ -125,14 +132,42 @@ pub async fn put_whatsapp(
 #[utoipa::path(get, path = "/api/v1/admin/tenants/{slug}/verify", tag = "tenants",
     params(("slug" = String, Path)),
     responses((status = 200, body = VerifyBody)),
-    security(("admin_key" = [])))]
+    security(("admin_key" = []), ("tenant_token" = [])))]
 pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let report = state.onboarder.verify(&authorized(&caller, &raw)?).await?;
+    Ok(Json(wire::<_, VerifyBody>(&report)?))
+}
+
+/// A new one-time password for the owner's dashboard sign-in through the tenant's
+/// realm (the realm asks for a new password at the first sign-in). Shown once;
+/// any earlier one stops working.
+#[utoipa::path(post, path = "/api/v1/admin/tenants/{slug}/owner-password", tag = "tenants",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = OwnerSignInBody),
+              (status = 404, description = "no such tenant, or its realm or owner is missing", body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "this server's realms are files: nobody can sign in to them", body = Problem, content_type = "application/problem+json")),
+    security(("admin_key" = [])))]
+pub async fn reset_owner_password(
     State(state): State<AppState>,
     _admin: Admin,
     Path(raw): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let report = state.onboarder.verify(&slug(&raw)?).await?;
-    Ok(Json(wire::<_, VerifyBody>(&report)?))
+) -> Result<Response, ApiError> {
+    let sign_in = state.onboarder.reset_owner_password(&slug(&raw)?).await?;
+    let body = OwnerSignInBody {
+        realm: sign_in.realm,
+        username: sign_in.username,
+        temporary_password: sign_in.temporary_password.expose().to_string(),
+    };
+    // A password: no cache may keep it.
+    Ok((
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Json(body),
+    )
+        .into_response())
 }
 
 pub async fn not_found() -> impl IntoResponse {
