@@ -1,5 +1,8 @@
-// The HTTP API, same origin. The admin key lives in sessionStorage (gone when the
-// tab closes) and is sent as X-Admin-API-Key; it is never logged or put in a URL.
+// The HTTP API, same origin. A platform operator's admin key lives in
+// sessionStorage (gone when the tab closes) and is sent as X-Admin-API-Key; it is
+// never logged or put in a URL. A tenant owner's requests carry the access token
+// of their realm (oidc.js) as a bearer token instead.
+import * as oidc from './oidc.js';
 
 const KEY = 'ratiba.adminKey';
 
@@ -8,11 +11,30 @@ export function key() {
 }
 
 export function setKey(value) {
+  oidc.clear();
   sessionStorage.setItem(KEY, value);
 }
 
+/** The owner's tenant (their realm) when an owner is signed in, else null. */
+export function ownTenant() {
+  return key() ? null : (oidc.session() || {}).realm || null;
+}
+
+export function signedIn() {
+  return Boolean(key() || oidc.session());
+}
+
+/** Forgets every sign-in of this tab. */
 export function clearKey() {
   sessionStorage.removeItem(KEY);
+  oidc.clear();
+}
+
+/** The tenants this sign-in may work on: all of them, or the owner's own. */
+export async function tenants() {
+  const own = ownTenant();
+  if (own) return [await call('GET', `/api/v1/admin/tenants/${encodeURIComponent(own)}`)];
+  return call('GET', '/api/v1/admin/tenants');
 }
 
 /** An API error: the problem+json body, made readable. */
@@ -62,30 +84,44 @@ async function parse(response) {
 
 function sessionEnded(status, body) {
   if (status === 401 || status === 403) {
+    const owner = !key() && oidc.session();
     clearKey();
-    onSessionEnd(
-      status === 401
-        ? 'Your session has ended: the server no longer accepts this admin key (it may have been changed). Sign in again.'
-        : `You are not allowed to do that with this sign-in (${(body && body.detail) || 'forbidden'}). Sign in again.`,
-    );
+    let message;
+    if (status === 403) {
+      message = `You are not allowed to do that with this sign-in (${(body && body.detail) || 'forbidden'}). Sign in again.`;
+    } else if (owner) {
+      message = `Your sign-in to ${owner.realm} has expired. Sign in again to go on where you were.`;
+    } else {
+      message = 'Your session has ended: the server no longer accepts this admin key (it may have been changed). Sign in again.';
+    }
+    onSessionEnd(message, owner ? owner.realm : null);
     return true;
   }
   return false;
+}
+
+/** The credentials header of this sign-in, or null when there is none (any more). */
+async function credentials({ force = false } = {}) {
+  const k = key();
+  if (k) return { 'X-Admin-API-Key': k };
+  if (!oidc.session()) return null;
+  const token = await oidc.accessToken({ force });
+  return token ? { Authorization: `Bearer ${token}` } : null;
 }
 
 /**
  * Calls the API. `body` is JSON unless it is FormData. With `withKey: false` the
  * stored key is not used (sign-in passes its own in `headers`).
  */
-export async function call(method, path, { body, headers = {}, withKey = true, signIn = false } = {}) {
+export async function call(method, path, { body, headers = {}, withKey = true, signIn = false, retried = false } = {}) {
   const h = { Accept: 'application/json, application/problem+json', ...headers };
   if (withKey) {
-    const k = key();
-    if (!k) {
+    const auth = await credentials({ force: retried });
+    if (!auth) {
       sessionEnded(401, null);
       throw new ApiError(401, { detail: 'Not signed in.' });
     }
-    h['X-Admin-API-Key'] = k;
+    Object.assign(h, auth);
   }
   let payload;
   if (body instanceof FormData) {
@@ -102,6 +138,10 @@ export async function call(method, path, { body, headers = {}, withKey = true, s
   }
   const data = await parse(response);
   if (!response.ok) {
+    // An owner's token the server no longer takes: renew it once and try again.
+    if (response.status === 401 && withKey && !retried && h.Authorization && !(body instanceof FormData)) {
+      return call(method, path, { body, headers, withKey, signIn, retried: true });
+    }
     if (!signIn && sessionEnded(response.status, data)) {
       throw new ApiError(response.status, data);
     }
@@ -114,17 +154,17 @@ export async function call(method, path, { body, headers = {}, withKey = true, s
  * A multipart upload with progress: `onProgress(fraction)` while the body is sent,
  * then `onProgress(null)` while the server reads the menu.
  */
-export function upload(path, form, onProgress) {
+export async function upload(path, form, onProgress) {
+  const auth = await credentials();
   return new Promise((resolve, reject) => {
-    const k = key();
-    if (!k) {
+    if (!auth) {
       sessionEnded(401, null);
       reject(new ApiError(401, { detail: 'Not signed in.' }));
       return;
     }
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
-    xhr.setRequestHeader('X-Admin-API-Key', k);
+    for (const [name, value] of Object.entries(auth)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

@@ -21,7 +21,7 @@ export async function catalogPage(initialTenant) {
   render(h('h1', {}, 'Catalog'), spinner('Loading tenants…'));
   let tenants;
   try {
-    tenants = await api.call('GET', '/api/v1/admin/tenants');
+    tenants = await api.tenants();
   } catch (err) {
     if (err.status !== 401 && err.status !== 403) render(h('h1', {}, 'Catalog'), alertBox(err.message));
     return;

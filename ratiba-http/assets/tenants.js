@@ -1,5 +1,6 @@
 // Tenants: the list, the New Tenant form, and one tenant's page with its checks.
 import * as api from './api.js';
+import * as oidc from './oidc.js';
 import * as rules from './rules.js';
 import { h, render, alertBox, toast, go, spinner } from './dom.js';
 
@@ -279,7 +280,10 @@ export function newTenantPage() {
 // ---------------------------------------------------------------- one tenant
 
 export async function tenantPage(slug) {
-  const crumbs = h('p', { class: 'crumbs' }, h('a', { href: '/admin/tenants', 'data-link': true }, 'Tenants'), ` / ${slug}`);
+  const operator = !api.ownTenant();
+  const crumbs = operator
+    ? h('p', { class: 'crumbs' }, h('a', { href: '/admin/tenants', 'data-link': true }, 'Tenants'), ` / ${slug}`)
+    : null;
   render(crumbs, h('h1', {}, slug), spinner('Loading…'));
   let tenant;
   try {
@@ -296,6 +300,7 @@ export async function tenantPage(slug) {
   checks.append(body);
   const owner = (tenant.admins || []).find((a) => a.role === 'owner');
   const created = new URLSearchParams(location.search).get('created');
+  const access = h('section', { class: 'card', id: 'owner-access', 'aria-labelledby': 'owner-access-h', hidden: true });
   render(
     crumbs,
     h('div', { class: 'page-head' },
@@ -315,9 +320,48 @@ export async function tenantPage(slug) {
       fact('M-Pesa', tenant.mpesa_enabled ? 'yes' : 'no'),
       fact('Created', new Date(tenant.created_at).toLocaleString())),
     checks,
-    dangerZone(slug),
+    operator ? access : null,
+    operator ? dangerZone(slug) : null,
   );
-  await runVerify(slug, body);
+  await Promise.all([runVerify(slug, body), operator ? ownerAccess(slug, owner, access) : null]);
+}
+
+/**
+ * The operator's side of the owner's sign-in: a one-time password for the owner's
+ * realm user, shown once, to send to the owner with their business ID.
+ */
+async function ownerAccess(slug, owner, section) {
+  const cfg = await oidc.config();
+  if (!cfg || !owner) return;
+  const username = owner.phone_number.replace(/^\+/, '');
+  const result = h('div', { id: 'owner-password-result', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', id: 'owner-password' }, 'Make a one-time password');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.replaceChildren(spinner('Setting the password in the realm…'));
+    try {
+      const r = await api.call('POST', `/api/v1/admin/tenants/${encodeURIComponent(slug)}/owner-password`);
+      result.replaceChildren(
+        alertBox('Send these to the owner now: the password is shown only this once. At the first sign-in they choose their own.', 'success'),
+        h('dl', { class: 'facts card' },
+          fact('Sign-in page', h('span', { class: 'mono' }, `${location.origin}/admin/signin?realm=${encodeURIComponent(r.realm)}`)),
+          fact('Business ID', h('span', { class: 'mono' }, r.realm)),
+          fact('Username', h('span', { class: 'mono' }, r.username)),
+          fact('One-time password', h('output', { class: 'mono', id: 'owner-temporary-password' }, r.temporary_password))));
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) return;
+      result.replaceChildren(alertBox(err.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  section.replaceChildren(
+    h('h2', { id: 'owner-access-h' }, 'Owner\'s sign-in'),
+    h('p', {}, `The owner signs in to this dashboard through the realm ${slug}, with the username `,
+      h('span', { class: 'mono' }, username), ' and a password. A new one-time password replaces any earlier one.'),
+    button,
+    result);
+  section.hidden = false;
 }
 
 function fact(label, value) {
@@ -437,7 +481,7 @@ export async function staffPage(initialTenant) {
   render(h('h1', {}, 'Staff'), spinner('Loading tenants…'));
   let tenants;
   try {
-    tenants = await api.call('GET', '/api/v1/admin/tenants');
+    tenants = await api.tenants();
   } catch (err) {
     errorPage('Staff', err);
     return;
