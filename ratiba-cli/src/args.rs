@@ -133,6 +133,9 @@ pub enum TenantsCommand {
     Show { slug: String },
     /// Check every artifact of a tenant; exits 6 when a check fails.
     Verify { slug: String },
+    /// Give the owner a one-time password for the dashboard sign-in through the
+    /// tenant's realm (Keycloak only); printed once, replacing any earlier one.
+    OwnerPassword { slug: String },
     /// Delete a tenant: registry rows, store and realm.
     Delete {
         slug: String,

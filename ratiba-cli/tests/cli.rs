@@ -131,6 +131,15 @@ fn onboarding_end_to_end() {
         let report: serde_json::Value = serde_json::from_str(&verify_json.stdout).expect("json");
         assert_eq!(report["ok"], true);
 
+        // Realm files have no sign-in: the owner's password needs Keycloak.
+        let password = ratiba(dir, &["tenants", "owner-password", "spa_pilot"], None);
+        assert_ne!(password.code, 0);
+        assert!(
+            password.stderr.contains("KEYCLOAK_URL") && password.stdout.is_empty(),
+            "{}",
+            password.stderr
+        );
+
         // Break one artifact: verify names it and exits 6.
         std::fs::remove_file(dir.join("data/realms/spa_pilot.json")).expect("remove realm file");
         let broken = ratiba(dir, &["tenants", "verify", "spa_pilot"], None);

@@ -766,3 +766,37 @@ async fn sigkill_after_the_realm_before_the_commit() {
         .await
         .expect("cleanup");
 }
+
+#[tokio::test]
+async fn the_owner_gets_a_one_time_password_in_their_realm() {
+    let Some((kc, _turn)) = keycloak().await else {
+        return;
+    };
+    clear(&kc, &["kct_owner_pw"]).await;
+    let onboarder = onboarder(&kc, &Faults::new());
+    onboarder
+        .onboard(testing::spec("kct_owner_pw"))
+        .await
+        .expect("onboard");
+    let slug = Slug::parse("kct_owner_pw").expect("slug");
+    let first = onboarder.reset_owner_password(&slug).await.expect("reset");
+    assert_eq!(first.realm, "kct_owner_pw");
+    assert_eq!(first.username, "254712345678");
+    let second = onboarder.reset_owner_password(&slug).await.expect("again");
+    assert_ne!(
+        first.temporary_password.expose(),
+        second.temporary_password.expose()
+    );
+    assert!(
+        !format!("{second:?}").contains(second.temporary_password.expose()),
+        "the password never prints"
+    );
+    // Keycloak without the realm: NotFound, never a server error.
+    kc.delete("kct_owner_pw", None).await.expect("delete realm");
+    let err = onboarder
+        .reset_owner_password(&slug)
+        .await
+        .expect_err("realm gone");
+    assert_eq!(err.kind(), &ErrorKind::NotFound, "{err}");
+    onboarder.delete(&slug).await.ok();
+}

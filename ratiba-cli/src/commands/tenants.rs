@@ -51,6 +51,27 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: TenantsCommand) ->
                 return Ok(ExitCode::from(exit::CHECK_FAILED));
             }
         }
+        TenantsCommand::OwnerPassword { slug } => {
+            let sign_in = onboarder.reset_owner_password(&Slug::parse(&slug)?).await?;
+            if config.json {
+                output::json(&serde_json::json!({
+                    "realm": sign_in.realm,
+                    "username": sign_in.username,
+                    "temporary_password": sign_in.temporary_password.expose(),
+                }))?;
+            } else {
+                println!(
+                    "one-time password for the owner of {} (shown once; they choose their own at the first sign-in)\n\
+                     business ID  {}\nusername     {}\npassword     {}\n\
+                     sign in at <dashboard>/admin/signin?realm={}",
+                    sign_in.realm,
+                    sign_in.realm,
+                    sign_in.username,
+                    sign_in.temporary_password.expose(),
+                    sign_in.realm,
+                );
+            }
+        }
         TenantsCommand::Delete { slug, yes } => {
             let slug = Slug::parse(&slug)?;
             onboarder.get(&slug).await?;
