@@ -64,6 +64,17 @@ export async function start(realm, next) {
   if (!window.isSecureContext || !crypto.subtle) {
     throw new Error('Signing in needs a secure page: open the dashboard over HTTPS (or on localhost).');
   }
+  // Keycloak shows a dead-end page for a realm it does not have: ask our server first.
+  let known;
+  try {
+    known = await fetch(`/admin/realms/${encodeURIComponent(realm)}`, { credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new Error('The server could not be reached. Check your connection and try again.');
+  }
+  if (known.status === 404) {
+    throw new Error(`There is no business with the ID ${realm}. Check the spelling, or ask your Ratiba operator.`);
+  }
+  if (!known.ok) throw new Error(`The server is not answering properly (HTTP ${known.status}). Try again in a minute.`);
   const verifier = b64url(random(32));
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   const state = b64url(random(16));

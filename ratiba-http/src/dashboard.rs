@@ -88,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/", get(|| async { Redirect::permanent("/admin") }))
         .route("/admin/assets/{file}", get(asset))
         .route("/admin/config.json", get(config))
+        .route("/admin/realms/{slug}", get(owner_realm))
         .route("/admin/{*path}", get(page))
 }
 
@@ -129,6 +130,40 @@ async fn config(State(state): State<AppState>) -> Response {
         axum::Json(serde_json::json!({ "oidc": oidc })).into_response(),
         "no-cache",
     )
+}
+
+/// Whether owners of `slug` can sign in here: asked before the browser leaves for
+/// Keycloak, which shows a dead-end page for a realm it does not have (and whose
+/// 404 carries no CORS header the script could read). Says only yes or no.
+async fn owner_realm(State(state): State<AppState>, Path(raw): Path<String>) -> Response {
+    let unknown = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "no business with that ID signs in here",
+        )
+        .into_response()
+    };
+    if state.oidc.is_none() {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "owners do not sign in on this server (no Keycloak configured)",
+        )
+        .into_response();
+    }
+    let Ok(slug) = ratiba_core::Slug::parse(&raw) else {
+        return unknown();
+    };
+    match state.onboarder.get(&slug).await {
+        Ok(_) => secure(
+            &state,
+            axum::Json(serde_json::json!({ "realm": slug.as_str() })).into_response(),
+            "no-cache",
+        ),
+        Err(e) if matches!(e.kind(), ratiba_core::ErrorKind::NotFound) => unknown(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
 async fn asset(State(state): State<AppState>, Path(file): Path<String>) -> Response {

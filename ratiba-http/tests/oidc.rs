@@ -447,6 +447,17 @@ async fn the_dashboard_learns_where_owners_sign_in() {
         "the script may reach Keycloak for the token exchange: {csp}"
     );
 
+    // Asked before leaving for Keycloak: only whether the business signs in here.
+    let (status, _, body) = send(&state, "GET", "/admin/realms/spa_pilot", None).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({"realm": "spa_pilot"}))
+    );
+    for unknown in ["/admin/realms/nobody_here", "/admin/realms/Not-A-Slug"] {
+        let (status, _, body) = send(&state, "GET", unknown, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}: {body}");
+    }
+
     let plain = AppState::new(
         Onboarder::in_memory(),
         Arc::new(MemoryIdempotency::new()),
@@ -454,6 +465,12 @@ async fn the_dashboard_learns_where_owners_sign_in() {
     );
     let (_, headers, body) = send(&plain, "GET", "/admin/config.json", None).await;
     assert_eq!(body, json!({"oidc": null}));
+    let (status, _, _) = send(&plain, "GET", "/admin/realms/spa_pilot", None).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "no owners' sign-in without Keycloak"
+    );
     assert!(headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .expect("ascii")

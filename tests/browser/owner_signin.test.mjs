@@ -106,6 +106,14 @@ test('the owner signs in through the realm, sets a password, and sees their busi
   assert.equal(await p.getByLabel('Business ID').inputValue(), SLUG);
   assert.equal(await p.locator('#nav').isVisible(), false, 'no navigation before signing in');
   await snap(p, 'signin-page');
+  // A mistyped business ID is caught here, not on a Keycloak error page.
+  await p.getByLabel('Business ID').fill(`${SLUG}x`);
+  await p.getByRole('button', { name: 'Continue to sign in' }).click();
+  await p.getByRole('alert').filter({ hasText: `There is no business with the ID ${SLUG}x` }).waitFor();
+  await p.getByLabel('Business ID').fill('Owner-Salon');
+  await p.getByRole('button', { name: 'Continue to sign in' }).click();
+  await p.getByRole('alert').filter({ hasText: "Business ID: may not contain '-'" }).waitFor();
+  await p.getByLabel('Business ID').fill(SLUG);
   await p.getByRole('button', { name: 'Continue to sign in' }).click();
   // Keycloak's own pages, on Keycloak's origin.
   await p.locator('#username').waitFor();
