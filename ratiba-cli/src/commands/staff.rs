@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use ratiba_core::staff::{ScheduleInterval, StaffMember, StaffSpec, TimeOfDay, Weekday};
+use ratiba_core::staff::{IntervalText, StaffMember, StaffRequest, StaffSpec};
 use ratiba_core::{Error, FieldError, Onboarder, Slug};
 
 use crate::args::{StaffAddArgs, StaffCommand};
@@ -46,8 +46,9 @@ pub async fn run(onboarder: &Onboarder, config: &Config, cmd: StaffCommand) -> R
     Ok(ExitCode::from(exit::OK))
 }
 
-/// The spec from flags; a schedule flag that does not parse is a field error
-/// `schedule[i]` (all of them at once).
+/// The spec from flags: each `--schedule` is split into weekday and times here
+/// (its shape is the CLI's); the core reads them as it reads the HTTP API's JSON,
+/// so the errors (`schedule[i].start`, ...) are the same, all of them at once.
 fn spec(args: StaffAddArgs) -> Result<StaffSpec, Error> {
     let mut errors = Vec::new();
     let mut schedule = Vec::new();
@@ -60,32 +61,27 @@ fn spec(args: StaffAddArgs) -> Result<StaffSpec, Error> {
     if !errors.is_empty() {
         return Err(Error::validation(errors));
     }
-    Ok(StaffSpec {
+    StaffRequest {
         name: args.name,
         phone: args.phone,
         services: args.services,
         schedule,
-    })
+    }
+    .into_spec()
 }
 
-/// `mon 09:00-17:00` (English or Swahili day names).
-fn interval(raw: &str) -> Result<ScheduleInterval, String> {
+/// `mon 09:00-17:00` into its three parts; only the shape is checked here.
+fn interval(raw: &str) -> Result<IntervalText, String> {
     let shape = || format!("'{}' is not like \"mon 09:00-17:00\"", raw.trim());
     let (day, times) = raw
         .trim()
         .split_once(char::is_whitespace)
         .ok_or_else(shape)?;
-    let weekday = Weekday::parse(day).ok_or_else(|| {
-        format!("'{day}' is not a weekday (mon, tue, ... sun, or jumatatu ... jumapili)")
-    })?;
     let (start, end) = times.trim().split_once('-').ok_or_else(shape)?;
-    let time = |t: &str| {
-        TimeOfDay::parse(t).ok_or_else(|| format!("'{}' is not a time like 09:30", t.trim()))
-    };
-    Ok(ScheduleInterval {
-        weekday,
-        start: time(start)?,
-        end: time(end)?,
+    Ok(IntervalText {
+        weekday: day.to_string(),
+        start: start.trim().to_string(),
+        end: end.trim().to_string(),
     })
 }
 
@@ -112,20 +108,48 @@ fn table(staff: &[StaffMember]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::interval;
+    use super::*;
+
+    fn add(schedule: &[&str]) -> Result<StaffSpec, Error> {
+        spec(StaffAddArgs {
+            tenant: "spa_pilot".into(),
+            name: "Wanjiku".into(),
+            phone: None,
+            services: vec![],
+            schedule: schedule.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    fn fields(err: Error) -> Vec<(String, String)> {
+        match err.kind() {
+            ratiba_core::ErrorKind::Validation { fields } => fields
+                .iter()
+                .map(|f| (f.field.clone(), f.message.clone()))
+                .collect(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
 
     #[test]
-    fn schedule_flags_parse_or_name_the_rule() {
-        let iv = interval("Mon 09:00-17:00").expect("valid");
+    fn schedule_flags_parse_or_name_the_field_and_rule() {
+        let spec = add(&["Mon 09:00-17:00", "jumamosi 10:00-16:00"]).expect("valid");
+        assert_eq!(spec.schedule.len(), 2);
+        assert_eq!(spec.schedule[0].start.to_string(), "09:00");
+        let shape = fields(add(&["mon"]).expect_err("shape"));
+        assert_eq!(shape[0].0, "schedule[0]");
+        assert!(shape[0].1.contains("not like"));
+        // The same fields and messages as the HTTP API's, every problem at once.
+        let bad = fields(add(&["xyz 09:00-10:00", "mon 9-17"]).expect_err("bad"));
+        let names: Vec<&str> = bad.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
-            (iv.start.to_string(), iv.end.to_string()),
-            ("09:00".into(), "17:00".into())
+            names,
+            [
+                "schedule[0].weekday",
+                "schedule[1].start",
+                "schedule[1].end"
+            ]
         );
-        assert!(interval("jumamosi 10:00-16:00").is_ok());
-        assert!(interval("mon").unwrap_err().contains("not like"));
-        assert!(interval("xyz 09:00-10:00")
-            .unwrap_err()
-            .contains("not a weekday"));
-        assert!(interval("mon 9-17").unwrap_err().contains("not a time"));
+        assert!(bad[0].1.contains("not a weekday"));
+        assert!(bad[1].1.contains("not a time"));
     }
 }
