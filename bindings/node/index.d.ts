@@ -102,6 +102,16 @@ export interface VerifyReport {
   checks: Check[]
 }
 
+/** What the owner needs for their first dashboard sign-in. The password works once
+ * (their realm asks them to choose their own) and is stored nowhere: show it once. */
+export interface OwnerSignIn {
+  /** The tenant's realm (its slug): the owner types it on the sign-in page. */
+  realm: string
+  /** The owner's phone number without '+'. */
+  username: string
+  temporary_password: string
+}
+
 export interface ReconcileItem {
   leftover: string
   reason: string
@@ -236,6 +246,9 @@ export declare class Onboarder {
   get(slug: string): Promise<Tenant>
   list(): Promise<Tenant[]>
   verify(slug: string): Promise<VerifyReport>
+  /** A fresh one-time owner password; rejects with CONFLICT when the realms are files
+   * (nobody can sign in to them: set KEYCLOAK_URL and push them), NOT_FOUND for no such tenant. */
+  resetOwnerPassword(slug: string): Promise<OwnerSignIn>
   delete(slug: string): Promise<void>
   reconcile(options?: { fix?: boolean }): Promise<ReconcileReport>
   extractCatalog(menu: Menu): Promise<Extraction>

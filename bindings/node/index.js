@@ -170,6 +170,11 @@ class Onboarder {
     return call(() => this._native.verify(slug))
   }
 
+  /** A fresh one-time password for the owner's dashboard sign-in (CONFLICT when the realms are files). */
+  resetOwnerPassword(slug) {
+    return call(() => this._native.resetOwnerPassword(slug))
+  }
+
   delete(slug) {
     return call(() => this._native.delete(slug))
   }

@@ -121,6 +121,25 @@ test('embedded store persists', async () => {
   assert.equal((await again.verify('spa_pilot')).ok, true)
 })
 
+test('reset owner password', async () => {
+  const o = Onboarder.inMemory()
+  await o.onboard(spec)
+  const signIn = await o.resetOwnerPassword('spa_pilot')
+  assert.deepEqual(Object.keys(signIn).sort(), ['realm', 'temporary_password', 'username'])
+  assert.equal(signIn.realm, 'spa_pilot')
+  assert.equal(signIn.username, '254712345678')
+  assert.match(signIn.temporary_password, /^[A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){3}$/)
+  assert.equal(signIn.temporary_password.length, 19)
+  assert.notEqual((await o.resetOwnerPassword('spa_pilot')).temporary_password, signIn.temporary_password)
+  await rejects(o.resetOwnerPassword('nobody_here'), 'NOT_FOUND')
+  await rejects(o.resetOwnerPassword('Not A Slug'), 'VALIDATION')
+  // Realm files hold no credentials: nobody can sign in to them.
+  const embedded = await Onboarder.embedded(mkdtempSync(join(tmpdir(), 'ratiba-node-')))
+  await embedded.onboard(spec)
+  const conflict = await rejects(embedded.resetOwnerPassword('spa_pilot'), 'CONFLICT')
+  assert.match(conflict.message, /KEYCLOAK_URL/)
+})
+
 test('concurrent onboarding of one slug has one winner', async () => {
   const o = Onboarder.inMemory()
   const results = await Promise.allSettled(Array.from({ length: 8 }, () => o.onboard(spec)))

@@ -404,6 +404,19 @@ impl NativeOnboarder {
         to_json(&self.inner.verify(&slug).await.js()?)
     }
 
+    /// A fresh one-time password for the owner's dashboard sign-in through the
+    /// tenant's realm: `{realm, username, temporary_password}`.
+    #[napi]
+    pub async fn reset_owner_password(&self, slug: String) -> napi::Result<Value> {
+        let slug = self::slug(&slug)?;
+        let sign_in = self.inner.reset_owner_password(&slug).await.js()?;
+        Ok(json!({
+            "realm": sign_in.realm,
+            "username": sign_in.username,
+            "temporary_password": sign_in.temporary_password.expose(),
+        }))
+    }
+
     #[napi]
     pub async fn delete(&self, slug: String) -> napi::Result<()> {
         let slug = self::slug(&slug)?;

@@ -170,6 +170,15 @@ struct Reconciled {
     failures: usize,
 }
 
+/// `reset_owner_password`: the core's `OwnerSignIn` with its password exposed, for
+/// the one field the Python layer keeps it in (never in a repr).
+#[derive(serde::Serialize)]
+struct OwnerSignIn {
+    realm: String,
+    username: String,
+    temporary_password: String,
+}
+
 #[pyclass(module = "ratiba._native", frozen)]
 pub struct NativeOnboarder {
     inner: Onboarder,
@@ -318,6 +327,22 @@ impl NativeOnboarder {
         let slug = self::slug(slug)?;
         let o = self.inner.clone();
         call(py, aio, async move { o.verify(&slug).await })
+    }
+
+    /// A fresh one-time password for the owner's dashboard sign-in through the
+    /// tenant's realm; `{realm, username, temporary_password}`.
+    #[pyo3(signature = (slug, aio = false))]
+    fn reset_owner_password(&self, py: Python<'_>, slug: &str, aio: bool) -> PyResult<Py<PyAny>> {
+        let slug = self::slug(slug)?;
+        let o = self.inner.clone();
+        call(py, aio, async move {
+            let sign_in = o.reset_owner_password(&slug).await?;
+            Ok(OwnerSignIn {
+                realm: sign_in.realm,
+                username: sign_in.username,
+                temporary_password: sign_in.temporary_password.expose().to_string(),
+            })
+        })
     }
 
     #[pyo3(signature = (slug, aio = false))]

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import re
 import threading
 
 import pytest
@@ -77,6 +78,32 @@ def test_verify_and_delete(spec):
     o.delete("spa_pilot")
     assert o.list() == []
     assert o.reconcile().clean
+
+
+def test_reset_owner_password(tmp_path, spec):
+    o = ratiba.Onboarder.in_memory()
+    o.onboard(spec)
+    sign_in = o.reset_owner_password("spa_pilot")
+    assert isinstance(sign_in, ratiba.OwnerSignIn)
+    assert sign_in.realm == "spa_pilot"
+    assert sign_in.username == "254712345678"
+    password = sign_in.temporary_password
+    assert re.fullmatch(r"[A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){3}", password), password
+    assert password not in repr(sign_in) and password not in str(sign_in)
+    assert sign_in.to_dict()["temporary_password"] == password
+    # Each call makes a new password; asyncio too.
+    again = asyncio.run(o.aio.reset_owner_password("spa_pilot"))
+    assert again.username == sign_in.username and again.temporary_password != password
+    with pytest.raises(ratiba.NotFoundError) as nf:
+        o.reset_owner_password("nobody_here")
+    assert nf.value.code == "NOT_FOUND"
+    # Realm files hold no credentials: nobody can sign in to them.
+    embedded = ratiba.Onboarder.embedded(tmp_path)
+    embedded.onboard(spec)
+    with pytest.raises(ratiba.ConflictError) as conflict:
+        embedded.reset_owner_password("spa_pilot")
+    assert conflict.value.code == "CONFLICT"
+    assert "KEYCLOAK_URL" in str(conflict.value)
 
 
 def test_embedded_persists(tmp_path, spec):

@@ -44,6 +44,7 @@ from ._types import (
     CommitReport,
     ExtractedRow,
     Extraction,
+    OwnerSignIn,
     ReconcileItem,
     ReconcileReport,
     Relation,
@@ -70,6 +71,7 @@ __all__ = [
     "KeycloakConfig",
     "NotFoundError",
     "Onboarder",
+    "OwnerSignIn",
     "ProvisioningError",
     "RatibaError",
     "ReconcileItem",
@@ -208,6 +210,15 @@ class Onboarder(_Factories):
         """Checks the tenant's registry rows, store, tables and realm."""
         return VerifyReport._from(self._native.verify(slug))
 
+    def reset_owner_password(self, slug: str) -> OwnerSignIn:
+        """Gives the tenant's owner a fresh one-time password for the dashboard's
+        sign-in through the tenant's realm (the realm asks for a new one at the first
+        sign-in; any earlier one stops working). The password is stored nowhere: show
+        it once. ``NotFoundError`` when there is no such tenant (or realm, or owner);
+        ``ConflictError`` when the realms are files (set KEYCLOAK_URL and push them to
+        Keycloak first)."""
+        return OwnerSignIn._from(self._native.reset_owner_password(slug))
+
     def delete(self, slug: str) -> None:
         """Deletes the tenant's realm, registry rows and store."""
         self._native.delete(slug)
@@ -286,6 +297,9 @@ class AsyncOnboarder(_Factories):
     async def verify(self, slug: str) -> VerifyReport:
         return VerifyReport._from(await self._native.verify(slug, aio=True))
 
+    async def reset_owner_password(self, slug: str) -> OwnerSignIn:
+        return OwnerSignIn._from(await self._native.reset_owner_password(slug, aio=True))
+
     async def delete(self, slug: str) -> None:
         await self._native.delete(slug, aio=True)
 
@@ -332,8 +346,8 @@ class AsyncOnboarder(_Factories):
         await self._native.remove_staff(slug, id, aio=True)
 
 
-for _m in ("onboard", "get", "list", "verify", "delete", "reconcile", "extract_catalog",
-           "import_catalog", "commit_catalog", "list_services", "add_staff", "list_staff",
-           "update_staff", "remove_staff"):
+for _m in ("onboard", "get", "list", "verify", "reset_owner_password", "delete", "reconcile",
+           "extract_catalog", "import_catalog", "commit_catalog", "list_services", "add_staff",
+           "list_staff", "update_staff", "remove_staff"):
     getattr(AsyncOnboarder, _m).__doc__ = getattr(Onboarder, _m).__doc__
 del _m

@@ -106,6 +106,24 @@ class VerifyReport(_Record):
 
 
 @dataclass(frozen=True)
+class OwnerSignIn(_Record):
+    """``reset_owner_password``: what the tenant's owner needs for their first
+    dashboard sign-in. The password works once (the realm then asks the owner to
+    choose their own) and is stored nowhere: show it once. It is left out of the
+    record's ``repr``/``str``; read it from ``temporary_password``."""
+
+    realm: str
+    """The tenant's realm (its slug): the owner types it on the sign-in page."""
+    username: str
+    """The owner's phone number without ``+``."""
+    temporary_password: str = field(repr=False)
+
+    @classmethod
+    def _from(cls, data: Mapping[str, Any]) -> "OwnerSignIn":
+        return _pick(cls, data)
+
+
+@dataclass(frozen=True)
 class ReconcileItem(_Record):
     leftover: str
     reason: str
