@@ -33,6 +33,13 @@ function advice(name, slug) {
   return a || `Run "ratiba tenants verify ${slug}" for details; on PostgreSQL "ratiba migrate" brings a schema to the current version.`;
 }
 
+/** An owner can fix missing staff; everything else needs the operator's tools. */
+function ownerAdvice(name, slug) {
+  if (!api.ownTenant()) return advice(name, slug);
+  if (name === 'staff_schedules') return 'Bookings stall until someone has weekly hours: add your staff and their hours on the Staff tab.';
+  return `Ask your Ratiba operator to fix this (tell them: ${advice(name, slug)})`;
+}
+
 function errorPage(title, err) {
   if (err.status === 401 || err.status === 403) return; // back at sign-in already
   render(h('h1', {}, title), alertBox(err.message));
@@ -395,7 +402,7 @@ async function runVerify(slug, body) {
         h('span', { class: 'sr-only' }, ` ${verdict[state(c)]}`),
         h('span', { class: 'verdict' }, ` — ${verdict[state(c)]}`),
         h('div', { class: 'muted' }, c.detail),
-        c.ok ? null : h('p', { class: 'advice' }, h('strong', {}, 'What to do: '), advice(c.name, slug)))))),
+        c.ok ? null : h('p', { class: 'advice' }, h('strong', {}, 'What to do: '), ownerAdvice(c.name, slug)))))),
   );
 }
 

@@ -135,6 +135,9 @@ test('the owner signs in through the realm, sets a password, and sees their busi
   await p.getByRole('heading', { name: 'Owner Salon', level: 1 }).waitFor();
   assert.ok(!p.url().includes('code='), 'the code is not left in the address bar');
   await p.getByText(/checks pass\.|checks failed\./).first().waitFor();
+  // Advice an owner can act on: no operator commands.
+  await p.locator('li[data-check="staff_schedules"]').filter({ hasText: 'on the Staff tab' }).waitFor();
+  assert.doesNotMatch(await p.locator('li[data-check="staff_schedules"] .advice').innerText(), /ratiba/);
   assert.equal(await p.locator('#nav a[data-section="tenants"]').innerText(), 'My business');
   assert.match(await p.locator('#who').innerText(), new RegExp(`Signed in to ${SLUG}`));
   assert.equal(await p.locator('#owner-access').count(), 0, 'owners do not make passwords');
