@@ -66,7 +66,7 @@ if [ -n "${RATIBA_TEST_KEYCLOAK_URL:-}" ]; then
     oidc_url="http://127.0.0.1:$oidc_port"
 fi
 
-RATIBA_URL="http://127.0.0.1:$port" OIDC_RATIBA_URL=$oidc_url ADMIN_API_KEY=$key RATIBA_DATA_DIR=$data \
+RATIBA_URL="http://127.0.0.1:$port" OIDC_RATIBA_URL=$oidc_url OIDC_SERVER_LOG="$artifacts/server-keycloak.log" ADMIN_API_KEY=$key RATIBA_DATA_DIR=$data \
     ARTIFACTS="$artifacts" CHROMIUM=$CHROMIUM \
     timeout 240 node --test --test-concurrency=1 tests/browser/
 

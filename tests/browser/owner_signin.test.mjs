@@ -5,7 +5,7 @@
 // Without Keycloak this file fails under CI=true and skips (saying why) otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -239,6 +239,12 @@ test('a sign-in that was not started here is refused', { skip }, async () => {
   await p.getByRole('alert').filter({ hasText: 'not started in this browser tab' }).waitFor();
 });
 
-test('no script error on any page', { skip }, () => {
+test('no script error on any page, and no password in the server log', { skip }, () => {
   assert.deepEqual(pageErrors, []);
+  const log = process.env.OIDC_SERVER_LOG;
+  if (log) {
+    const text = readFileSync(log, 'utf8');
+    assert.ok(!text.includes(temporary), 'the one-time password is not logged');
+    assert.ok(!text.includes(NEW_PASSWORD), 'the owner\'s password is not logged');
+  }
 });
