@@ -11,8 +11,8 @@ use ratiba_core::backends::sqlite::SqliteStore;
 use ratiba_core::backends::text::TextExtractor;
 use ratiba_core::ports::IdempotencyStore;
 use ratiba_core::{
-    CatalogExtractor, Journal, Onboarder, OnboarderSettings, Ports, RealmProvisioner,
-    SchemaProvisioner, Sealer,
+    CatalogExtractor, Journal, Keyring, Onboarder, OnboarderSettings, Ports, RealmProvisioner,
+    SchemaProvisioner,
 };
 
 use crate::args::Cli;
@@ -45,7 +45,8 @@ pub struct Config {
     /// The realms' client settings (`RATIBA_ADMIN_REDIRECT_URIS`), for every realm backend.
     pub realm_settings: ratiba_core::ports::RealmSettings,
     pub json: bool,
-    /// A base64 key for sealing credentials; else the data directory's key file.
+    /// The keys sealing credentials (one base64 key, or `ID:BASE64,...` with the
+    /// active key first); else the data directory's key file.
     pub encryption_key: Option<String>,
     /// Which extractor reads menus (`RATIBA_EXTRACTOR`).
     pub extractor: ExtractorBackend,
@@ -104,8 +105,8 @@ impl Config {
     }
 
     async fn sqlite_store(&self) -> Result<SqliteStore> {
-        Ok(match self.sealer()? {
-            Some(sealer) => SqliteStore::open_with_sealer(&self.data_dir, sealer).await?,
+        Ok(match self.keyring()? {
+            Some(keyring) => SqliteStore::open_with_keyring(&self.data_dir, keyring).await?,
             None => SqliteStore::open(&self.data_dir).await?,
         })
     }
@@ -150,11 +151,12 @@ impl Config {
         }
     }
 
-    fn sealer(&self) -> Result<Option<Sealer>> {
+    /// `RATIBA_ENCRYPTION_KEY` for the embedded store, read as on PostgreSQL.
+    fn keyring(&self) -> Result<Option<Keyring>> {
         Ok(self
             .encryption_key
             .as_deref()
-            .map(Sealer::from_base64)
+            .map(Keyring::parse)
             .transpose()?)
     }
 

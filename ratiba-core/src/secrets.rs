@@ -40,11 +40,21 @@ impl From<String> for Secret {
     }
 }
 
+/// The column holding a tenant's sealed WhatsApp access token, named the same in
+/// every backend's registry (`tenants.whatsapp_access_token`); it is also the
+/// associated data's column name given to [`Keyring`], so a ciphertext opens only there.
+pub const TOKEN_COLUMN: &str = "tenants.whatsapp_access_token";
+
 /// Seals and opens credentials with a 32-byte key. A sealed value is
 /// `v1:` + base64(nonce ‖ ciphertext ‖ tag), so the key can be rotated later by version.
+///
+/// The legacy format, without associated data: the backends seal with [`Keyring`];
+/// a `Sealer` still opens what the embedded store wrote before it did.
 #[derive(Clone)]
 pub struct Sealer {
     cipher: ChaCha20Poly1305,
+    /// Kept so that [`Keyring::from`] can build the same key's keyring.
+    key: [u8; 32],
 }
 
 impl fmt::Debug for Sealer {
@@ -59,6 +69,7 @@ impl Sealer {
     pub fn new(key: &[u8; 32]) -> Self {
         Self {
             cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
+            key: *key,
         }
     }
 
@@ -122,10 +133,15 @@ impl Sealer {
 /// tenant id and the column, so a ciphertext copied to another tenant's row (or
 /// another column) does not open. Several keys may be held for rotation; the first
 /// configured is the active one that seals, and any of them opens.
+///
+/// Each key also opens values in the legacy [`Sealer`] format ([`Keyring::open_legacy`]),
+/// which the embedded store wrote before it sealed with a keyring.
 #[derive(Clone)]
 pub struct Keyring {
     keys: Vec<(u8, XChaCha20Poly1305)>,
     active: u8,
+    /// The same keys as `Sealer`s, in the same order.
+    legacy: Vec<Sealer>,
 }
 
 impl fmt::Debug for Keyring {
@@ -152,6 +168,7 @@ impl Keyring {
         Self {
             keys: vec![(1, XChaCha20Poly1305::new(XKey::from_slice(key)))],
             active: 1,
+            legacy: vec![Sealer::new(key)],
         }
     }
 
@@ -167,6 +184,7 @@ impl Keyring {
             return Err(key_error("is empty: give one base64 key, or ID:BASE64,..."));
         }
         let mut keys: Vec<(u8, XChaCha20Poly1305)> = Vec::with_capacity(entries.len());
+        let mut legacy = Vec::with_capacity(entries.len());
         for entry in &entries {
             let (id, b64) = match entry.split_once(':') {
                 Some((id, b64)) => {
@@ -192,9 +210,14 @@ impl Keyring {
                 return Err(key_error(format!("key id {id} is given twice")));
             }
             keys.push((id, XChaCha20Poly1305::new(XKey::from_slice(&key))));
+            legacy.push(Sealer::new(&key));
         }
         let active = keys[0].0;
-        Ok(Self { keys, active })
+        Ok(Self {
+            keys,
+            active,
+            legacy,
+        })
     }
 
     /// The id of the key that seals.
@@ -284,6 +307,28 @@ impl Keyring {
             .map_err(|_| wrong())?;
         String::from_utf8(plain).map(Secret).map_err(|_| wrong())
     }
+
+    /// Opens a value in the legacy [`Sealer`] format (`v1:` + base64, no associated
+    /// data) with whichever of the ring's keys sealed it. Only for values written
+    /// before their store sealed with a keyring: they are bound to no tenant.
+    pub fn open_legacy(&self, sealed: &str) -> Result<Secret> {
+        self.legacy
+            .iter()
+            .find_map(|sealer| sealer.open(sealed).ok())
+            .ok_or_else(|| {
+                Error::backend(
+                    "a stored credential in the legacy format cannot be opened with the configured keys",
+                )
+            })
+    }
+}
+
+/// The keyring of one key, the sealer's, with id 1: what `Keyring::parse` makes of
+/// the same key in base64.
+impl From<&Sealer> for Keyring {
+    fn from(sealer: &Sealer) -> Self {
+        Keyring::single(&sealer.key)
+    }
 }
 
 #[cfg(test)]
@@ -367,5 +412,41 @@ mod tests {
         );
         assert!(Keyring::parse("0:abc").is_err());
         assert!(!format!("{after:?}").contains(&new));
+    }
+
+    #[test]
+    fn keyring_opens_legacy_sealer_values() {
+        let (old, new) = (Sealer::generate_key(), Sealer::generate_key());
+        let sealer = Sealer::from_base64(&old).expect("key");
+        let legacy = sealer.seal(&Secret::new("EAAG-legacy")).expect("seal");
+        let from_sealer = Keyring::from(&sealer);
+        assert_eq!(from_sealer.active_key_id(), 1);
+        assert_eq!(
+            from_sealer.open_legacy(&legacy).expect("open").expose(),
+            "EAAG-legacy"
+        );
+        // The same key parsed as text is the same keyring.
+        let sealed = from_sealer
+            .seal(&Secret::new("tok"), "t", TOKEN_COLUMN)
+            .expect("seal");
+        let parsed = Keyring::parse(&old).expect("key");
+        assert_eq!(
+            parsed
+                .open(&sealed, "t", TOKEN_COLUMN)
+                .expect("open")
+                .expose(),
+            "tok"
+        );
+        // After rotation the old key, listed second, still opens legacy values.
+        let rotated = Keyring::parse(&format!("2:{new},1:{old}")).expect("keys");
+        assert_eq!(
+            rotated.open_legacy(&legacy).expect("open").expose(),
+            "EAAG-legacy"
+        );
+        let other = Keyring::parse(&new).expect("key");
+        let err = other.open_legacy(&legacy).expect_err("other key");
+        assert!(!err.to_string().contains("EAAG"), "{err}");
+        assert!(parsed.open_legacy("garbage").is_err());
+        assert!(!format!("{sealer:?}").contains(&old));
     }
 }

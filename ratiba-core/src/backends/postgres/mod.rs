@@ -43,8 +43,9 @@ use crate::error::{Error, Result};
 use crate::secrets::Keyring;
 
 /// The column of `public.tenants` that holds the sealed WhatsApp access token; it is
-/// also the associated data's column name, so a ciphertext opens only there.
-pub const TOKEN_COLUMN: &str = "tenants.whatsapp_access_token";
+/// also the associated data's column name, so a ciphertext opens only there (the
+/// embedded store seals with the same one).
+pub use crate::secrets::TOKEN_COLUMN;
 
 /// How to reach PostgreSQL. `Debug` hides the URLs' passwords.
 #[derive(Clone)]

@@ -5,6 +5,10 @@
 //! and builds the tenant file under a pending name (`<slug>.<id>.pending.db`);
 //! `commit` renames the file into place and commits the transaction. A crash
 //! leaves at most a pending file, which `reconcile` finds as an orphan store.
+//!
+//! WhatsApp access tokens are sealed with a [`Keyring`], bound to the tenant id and
+//! the column like on PostgreSQL, and stored as a BLOB; TEXT values (`v1:...`) are
+//! the plain [`Sealer`] format of earlier versions, still opened with the same key.
 
 mod catalog;
 mod idempotency;
@@ -23,7 +27,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
 use crate::error::{Error, Result};
-use crate::secrets::Sealer;
+use crate::secrets::{Keyring, Sealer};
 
 const KEY_FILE: &str = "secret.key";
 
@@ -32,20 +36,29 @@ const KEY_FILE: &str = "secret.key";
 pub struct SqliteStore {
     dir: PathBuf,
     registry: SqlitePool,
-    sealer: Sealer,
+    keyring: Keyring,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the store under `dir`, with the credential key from
-    /// `dir/secret.key` (generated on first use, readable only by its owner).
+    /// `dir/secret.key` (one base64 key, generated on first use, readable only by its
+    /// owner), as a keyring of that one key.
     pub async fn open(dir: &Path) -> Result<Self> {
         fs::create_dir_all(dir.join("tenants"))
             .map_err(|e| Error::from(e).context(format!("data directory {}", dir.display())))?;
         let sealer = load_or_create_key(&dir.join(KEY_FILE))?;
-        Self::open_with_sealer(dir, sealer).await
+        Self::open_with_keyring(dir, Keyring::from(&sealer)).await
     }
 
+    /// Opens with this one key instead of the key file: the same as
+    /// [`SqliteStore::open_with_keyring`] with `Keyring::from(&sealer)`.
     pub async fn open_with_sealer(dir: &Path, sealer: Sealer) -> Result<Self> {
+        Self::open_with_keyring(dir, Keyring::from(&sealer)).await
+    }
+
+    /// Opens with these keys instead of the key file (`RATIBA_ENCRYPTION_KEY`, as
+    /// [`Keyring::parse`] reads it): the active key seals, any of them opens.
+    pub async fn open_with_keyring(dir: &Path, keyring: Keyring) -> Result<Self> {
         fs::create_dir_all(dir.join("tenants"))
             .map_err(|e| Error::from(e).context(format!("data directory {}", dir.display())))?;
         let options =
@@ -65,7 +78,7 @@ impl SqliteStore {
         Ok(Self {
             dir: dir.to_path_buf(),
             registry,
-            sealer,
+            keyring,
         })
     }
 

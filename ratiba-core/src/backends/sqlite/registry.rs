@@ -10,6 +10,7 @@ use super::{db_error, migrate, remove_db_files, SqliteStore};
 use crate::catalog::{CatalogCommit, CatalogDraft, CommitReport, Service};
 use crate::error::{Error, Result};
 use crate::ports::{PendingTenant, SchemaProvisioner, StoreInspection};
+use crate::secrets::{Secret, TOKEN_COLUMN};
 use crate::staff::{StaffMember, StaffSpec};
 use crate::tenant::{
     AdminRole, NewTenant, Slug, Tenant, TenantAdmin, TenantStatus, WhatsAppCredentials,
@@ -45,6 +46,47 @@ fn valid_store_name(name: &str) -> bool {
 }
 
 impl SqliteStore {
+    /// The tenant's WhatsApp access token, opened with the keyring; `None` when
+    /// none is stored. `NotFound` for an unknown slug. A value the keys cannot open
+    /// (another key, or copied from another tenant's row) is an error.
+    pub async fn whatsapp_access_token(&self, slug: &Slug) -> Result<Option<Secret>> {
+        // A BLOB is a keyring value; TEXT is the plain `Sealer` format written before.
+        let row = sqlx::query(
+            "SELECT id, typeof(whatsapp_access_token) AS kind,
+                    CAST(whatsapp_access_token AS BLOB) AS sealed
+               FROM tenants WHERE slug = ?",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.registry)
+        .await
+        .map_err(|e| db_error("read credentials", e))?
+        .ok_or_else(|| not_found(slug))?;
+        let Some(sealed) = row.get::<Option<Vec<u8>>, _>("sealed") else {
+            return Ok(None);
+        };
+        let id: String = row.get("id");
+        if row.get::<String, _>("kind") == "text" {
+            let legacy = String::from_utf8(sealed).map_err(|_| {
+                Error::backend(format!(
+                    "the stored {TOKEN_COLUMN} of tenant {id} is not a sealed value"
+                ))
+            })?;
+            return self
+                .keyring
+                .open_legacy(&legacy)
+                .map(Some)
+                .map_err(|e| e.context(format!("tenant {id}")));
+        }
+        self.keyring.open(&sealed, &id, TOKEN_COLUMN).map(Some)
+    }
+
+    /// Seals a token for the tenant with this id (the ULID stored in `tenants.id`).
+    fn seal_token(&self, token: Option<&Secret>, id: &str) -> Result<Option<Vec<u8>>> {
+        token
+            .map(|t| self.keyring.seal(t, id, TOKEN_COLUMN))
+            .transpose()
+    }
+
     async fn read_tenant(&self, slug: &Slug) -> Result<Option<Tenant>> {
         let row = sqlx::query(
             "SELECT id, name, slug, vertical, status, locale, timezone, whatsapp_number, voice_number,
@@ -98,19 +140,15 @@ impl SqliteStore {
     ) -> Result<()> {
         let spec = &new.spec;
         let now = timestamp(&new.created_at);
-        let token = spec
-            .whatsapp
-            .access_token
-            .as_ref()
-            .map(|t| self.sealer.seal(t))
-            .transpose()?;
+        let id = new.id.to_string();
+        let token = self.seal_token(spec.whatsapp.access_token.as_ref(), &id)?;
         sqlx::query(
             "INSERT INTO tenants (id, name, slug, vertical, status, locale, timezone, whatsapp_number, voice_number,
                 mpesa_enabled, card_enabled, cash_enabled, whatsapp_phone_number_id, whatsapp_access_token,
                 whatsapp_business_account_id, schema_version, created_at, updated_at)
              VALUES (?, ?, ?, ?, 'trial', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(new.id.to_string())
+        .bind(&id)
         .bind(&spec.name)
         .bind(spec.slug.as_str())
         .bind(spec.vertical.as_str())
@@ -140,7 +178,7 @@ impl SqliteStore {
              VALUES (?, ?, ?, 'owner', 1, ?)",
         )
         .bind(Ulid::new().to_string())
-        .bind(new.id.to_string())
+        .bind(&id)
         .bind(spec.owner_phone.as_str())
         .bind(&now)
         .execute(&mut *conn)
@@ -320,19 +358,25 @@ impl SchemaProvisioner for SqliteStore {
     }
 
     async fn set_whatsapp(&self, slug: &Slug, credentials: &WhatsAppCredentials) -> Result<()> {
-        let token = credentials
-            .access_token
-            .as_ref()
-            .map(|t| self.sealer.seal(t))
-            .transpose()?;
+        let id: String = sqlx::query_scalar("SELECT id FROM tenants WHERE slug = ?")
+            .bind(slug.as_str())
+            .fetch_optional(&self.registry)
+            .await
+            .map_err(|e| db_error("store WhatsApp credentials", e))?
+            .ok_or_else(|| not_found(slug))?;
+        // Sealed with the tenant id and column as associated data, like at onboarding;
+        // the update matches the id too, so a tenant re-created under this slug in
+        // the meantime never receives a token bound to the old one.
+        let token = self.seal_token(credentials.access_token.as_ref(), &id)?;
         let updated = sqlx::query(
             "UPDATE tenants SET whatsapp_phone_number_id = ?, whatsapp_access_token = ?,
-                whatsapp_business_account_id = ?, updated_at = ? WHERE slug = ?",
+                whatsapp_business_account_id = ?, updated_at = ? WHERE id = ? AND slug = ?",
         )
         .bind(credentials.phone_number_id.as_deref())
         .bind(token)
         .bind(credentials.business_account_id.as_deref())
         .bind(timestamp(&Utc::now()))
+        .bind(&id)
         .bind(slug.as_str())
         .execute(&self.registry)
         .await
