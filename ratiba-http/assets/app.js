@@ -21,16 +21,18 @@ api.onUnauthorized((message, realm) => {
   // An owner's message goes with the owners' form, an operator's with the key's.
   sessionStorage.setItem(realm ? `${MESSAGE}.owner` : MESSAGE, message);
   if (realm) sessionStorage.setItem(REALM, realm);
-  const here = location.pathname + location.search;
-  const next = here.startsWith('/admin/') && !here.startsWith('/admin/signin') && !here.startsWith('/admin/callback')
-    ? `?next=${encodeURIComponent(here)}` : '';
-  navigate(`/admin/signin${next}`, { replace: true });
+  const here = returnable(location.pathname + location.search);
+  navigate(`/admin/signin${here ? `?next=${encodeURIComponent(here)}` : ''}`, { replace: true });
 });
 
+/** A dashboard path to come back to after signing in (never the sign-in pages), or null. */
+function returnable(path) {
+  return typeof path === 'string' && path.startsWith('/admin/')
+    && !path.startsWith('/admin/signin') && !path.startsWith('/admin/callback') ? path : null;
+}
+
 function nextPath(fallback) {
-  const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/admin/') && !next.startsWith('/admin/signin') && !next.startsWith('/admin/callback')
-    ? next : fallback;
+  return returnable(new URLSearchParams(location.search).get('next')) || fallback;
 }
 
 /** The owners' half of the sign-in page: their business ID, then their realm's page. */
@@ -151,8 +153,7 @@ async function callbackPage() {
   try {
     const { realm, next } = await oidc.finish(params);
     sessionStorage.removeItem('ratiba.adminKey');
-    navigate(next && next.startsWith('/admin/') && !next.startsWith('/admin/signin') && !next.startsWith('/admin/callback')
-      ? next : `/admin/tenants/${encodeURIComponent(realm)}`, { replace: true });
+    navigate(returnable(next) || `/admin/tenants/${encodeURIComponent(realm)}`, { replace: true });
   } catch (err) {
     sessionStorage.setItem(MESSAGE + '.owner', err.message);
     navigate('/admin/signin', { replace: true });
