@@ -14,6 +14,7 @@ const CHECK_LABELS = {
   realm_client: 'Admin client (tenant-admin)',
   realm_roles: 'Realm roles',
   realm_owner: 'Owner user in the realm',
+  catalog: 'Services in the catalog',
   staff_schedules: 'Staff with a weekly schedule',
 };
 
@@ -28,15 +29,17 @@ function advice(name, slug) {
     realm_client: 'The tenant-admin client is missing. Run "ratiba realms push", or create the client in Keycloak.',
     realm_roles: 'Add the missing realm roles (owner, admin, staff) in Keycloak, or run "ratiba realms push".',
     realm_owner: 'Create a realm user with the role owner and the owner\'s phone number (or run "ratiba realms push").',
+    catalog: `The assistant has no services to offer. Import the menu on the Catalog tab (/admin/catalog?tenant=${slug}), or with "ratiba catalog import MENU --tenant ${slug} --commit".`,
     staff_schedules: `Bookings stall at slot collection until someone has a schedule. Add staff with their weekly hours on the Staff tab (/admin/staff?tenant=${slug}), or with "ratiba staff add --tenant ${slug} --name N --schedule 'mon 09:00-17:00'".`,
   }[name];
   return a || `Run "ratiba tenants verify ${slug}" for details; on PostgreSQL "ratiba migrate" brings a schema to the current version.`;
 }
 
-/** An owner can fix missing staff; everything else needs the operator's tools. */
+/** An owner can fix a missing menu or staff; everything else needs the operator's tools. */
 function ownerAdvice(name, slug) {
   if (!api.ownTenant()) return advice(name, slug);
   if (name === 'staff_schedules') return 'Bookings stall until someone has weekly hours: add your staff and their hours on the Staff tab.';
+  if (name === 'catalog') return 'The assistant has no services to offer yet: import your menu on the Catalog tab.';
   return `Ask your Ratiba operator to fix this (tell them: ${advice(name, slug)})`;
 }
 

@@ -145,7 +145,8 @@ test('the New Tenant form checks live and shows the server\'s field errors', asy
   assert.equal(await slugError.textContent(), '');
   await p.getByRole('button', { name: 'Create tenant' }).click();
   await p.getByRole('heading', { name: 'Browser Spa', level: 1 }).waitFor();
-  await p.getByText('All 9 checks pass').waitFor();
+  await p.getByText('All 9 checks pass. 2 warnings below.', { exact: true }).waitFor();
+  await p.locator('ul.checklist li.warn[data-check="catalog"]').filter({ hasText: 'Catalog tab' }).waitFor();
   await p.getByText('Tenant browser_spa was created').waitFor();
   assert.doesNotMatch(await p.locator('main').innerText(), /\bnull\b|undefined/);
   const created = await api('GET', '/api/v1/admin/tenants/browser_spa');
@@ -390,10 +391,10 @@ test('verify shows every check green', async () => {
   await p.locator('tr[data-slug="browser_spa"] .verify.ok').filter({ hasText: 'All checks pass' }).waitFor();
   await snap(p, 'tenants-list');
   await p.getByRole('link', { name: 'Browser Spa' }).click();
-  await p.getByText('All 10 checks pass.', { exact: true }).waitFor();
+  await p.getByText('All 11 checks pass.', { exact: true }).waitFor();
   assert.equal(await p.locator('ul.checklist li.bad').count(), 0);
-  assert.equal(await p.locator('ul.checklist li.warn').count(), 0, 'no staff warning once someone has a schedule');
-  assert.equal(await p.locator('ul.checklist li.ok').count(), 10);
+  assert.equal(await p.locator('ul.checklist li.warn').count(), 0, 'no warning once the menu is in and someone has a schedule');
+  assert.equal(await p.locator('ul.checklist li.ok').count(), 11);
   assert.match(await p.locator('li[data-check="staff_schedules"]').innerText(), /passed/);
   await snap(p, 'tenant-verify');
 });
@@ -441,7 +442,7 @@ test('on a phone: keyboard-reachable sign-in, readable review cards', async () =
   assert.ok(staffOverflow <= 1, `no sideways scrolling on the staff page (overflow ${staffOverflow}px)`);
   await snap(p, 'phone-staff');
   await p.goto(`${BASE}/admin/tenants/browser_spa`);
-  await p.getByText('All 10 checks pass.', { exact: true }).waitFor();
+  await p.getByText('All 11 checks pass.', { exact: true }).waitFor();
   await snap(p, 'phone-tenant-verify');
 });
 

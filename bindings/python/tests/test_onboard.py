@@ -74,7 +74,7 @@ def test_verify_and_delete(spec):
     o.onboard(spec)
     report = o.verify("spa_pilot")
     assert report.ok and report.failed == [] and report.checks
-    assert [w.name for w in report.warnings] == ["staff_schedules"], "no staff yet is a warning"
+    assert [w.name for w in report.warnings] == ["catalog", "staff_schedules"], "no menu or staff yet: warnings"
     o.delete("spa_pilot")
     assert o.list() == []
     assert o.reconcile().clean

@@ -160,6 +160,25 @@ impl Onboarder {
             ));
         }
         if tenant.is_some() && store.store_exists {
+            // A warning, like staff: a tenant fresh from onboarding has no menu yet.
+            match self.schema.list_services(slug).await {
+                Ok(services) => {
+                    let mut c = check(
+                        "catalog",
+                        !services.is_empty(),
+                        if services.is_empty() {
+                            "no services yet: the assistant has nothing to offer (import the menu with `ratiba catalog import`)"
+                                .to_string()
+                        } else {
+                            format!("{} services", services.len())
+                        },
+                    );
+                    c.warning = true;
+                    checks.push(c);
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::NotFound) => {}
+                Err(e) => return Err(e),
+            }
             match self.schema.list_staff(slug).await {
                 Ok(staff) => {
                     let scheduled = staff.iter().filter(|m| !m.schedule.is_empty()).count();
