@@ -103,28 +103,15 @@ async fn import(
     if let Some(t) = tenant {
         body["tenant"] = json!(t);
     }
-    let mut req = Request::builder()
-        .method("POST")
-        .uri("/api/v1/admin/catalog/import")
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(b) = bearer {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {b}"));
-    }
-    let response = app(state.clone())
-        .oneshot(req.body(Body::from(body.to_string())).expect("request"))
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    let (status, _, body) = request(
+        state,
+        "POST",
+        "/api/v1/admin/catalog/import",
+        bearer.map(|b| ("authorization", format!("Bearer {b}"))),
+        Some(body),
     )
+    .await;
+    (status, body)
 }
 
 #[tokio::test]
@@ -273,12 +260,30 @@ async fn send(
     uri: &str,
     auth: Option<(&str, String)>,
 ) -> (StatusCode, axum::http::HeaderMap, Value) {
+    request(state, method, uri, auth, None).await
+}
+
+/// One request through `app`, with an optional credential header and JSON body.
+async fn request(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    auth: Option<(&str, String)>,
+    json: Option<Value>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
     let mut req = Request::builder().method(method).uri(uri);
     if let Some((name, value)) = auth {
         req = req.header(name, value);
     }
+    let body = match json {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
     let response = app(state.clone())
-        .oneshot(req.body(Body::empty()).expect("request"))
+        .oneshot(req.body(body).expect("request"))
         .await
         .expect("infallible");
     let status = response.status();
