@@ -11,22 +11,12 @@ use crate::catalog::{name_key, CatalogCommit, CatalogDraft, CommitReport, Servic
 use crate::error::{Error, Result};
 use crate::tenant::Slug;
 
-pub(super) async fn connect(store: &SqliteStore, slug: &Slug) -> Result<sqlx::SqliteConnection> {
-    let path = store.store_path(slug.as_str());
-    if !path.exists() {
-        return Err(Error::not_found(format!(
-            "the store of tenant '{slug}' is missing; run `ratiba tenants verify {slug}`"
-        )));
-    }
-    store.open_tenant_file(&path, false).await
-}
-
 pub(super) async fn save_draft(
     store: &SqliteStore,
     slug: &Slug,
     draft: &CatalogDraft,
 ) -> Result<String> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let id = Ulid::new().to_string();
     let body = serde_json::to_string(&draft.extraction)
         .map_err(|e| Error::backend("encode draft").with_source(e))?;
@@ -49,7 +39,7 @@ pub(super) async fn load_draft(
     slug: &Slug,
     import_id: &str,
 ) -> Result<CatalogDraft> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let row = sqlx::query("SELECT source, floor_kes, draft FROM catalog_imports WHERE id = ?")
         .bind(import_id)
         .fetch_optional(&mut conn)
@@ -71,7 +61,7 @@ pub(super) async fn commit(
     slug: &Slug,
     commit: &CatalogCommit,
 ) -> Result<CommitReport> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let mut tx = conn
         .begin()
         .await
@@ -188,7 +178,7 @@ pub(super) async fn commit(
 }
 
 pub(super) async fn list_services(store: &SqliteStore, slug: &Slug) -> Result<Vec<Service>> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     sqlx::query(
         "SELECT id, name, price_kes, duration_minutes, category FROM services ORDER BY name",
     )

@@ -4,7 +4,6 @@ use chrono::Utc;
 use sqlx::{Connection, Row};
 use ulid::Ulid;
 
-use super::catalog::connect;
 use super::registry::timestamp;
 use super::{db_error, SqliteStore};
 use crate::error::Result;
@@ -17,7 +16,7 @@ pub(super) async fn put(
     snippets: &[KnowledgeSnippet],
 ) -> Result<KnowledgeReport> {
     let what = "store knowledge";
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let mut tx = conn.begin().await.map_err(|e| db_error(what, e))?;
     let now = timestamp(&Utc::now());
     let mut report = KnowledgeReport::default();
@@ -58,7 +57,7 @@ pub(super) async fn put(
 }
 
 pub(super) async fn list(store: &SqliteStore, slug: &Slug) -> Result<Vec<KnowledgeSnippet>> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     Ok(
         sqlx::query("SELECT topic, content, locale FROM knowledge_snippets ORDER BY topic, locale")
             .fetch_all(&mut conn)

@@ -96,9 +96,35 @@ impl SqliteStore {
 
     async fn open_tenant_file(&self, path: &Path, create: bool) -> Result<SqliteConnection> {
         let options = connect_options(path)?.create_if_missing(create);
-        SqliteConnection::connect_with(&options)
+        SqliteConnection::connect_with(&options).await.map_err(|e| {
+            // Checked after the failure, not before the open: a store deleted
+            // at the same moment is then not found, never a backend failure.
+            if !create && !path.exists() {
+                Error::not_found(format!(
+                    "the tenant store {} does not exist",
+                    path.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ))
+            } else {
+                db_error("open tenant store", e)
+            }
+        })
+    }
+
+    /// A connection to the store of tenant `slug`: `NotFound` when it has none.
+    pub(crate) async fn tenant_store(
+        &self,
+        slug: &crate::tenant::Slug,
+    ) -> Result<SqliteConnection> {
+        self.open_tenant_file(&self.store_path(slug.as_str()), false)
             .await
-            .map_err(|e| db_error("open tenant store", e))
+            .map_err(|e| match e.kind() {
+                crate::error::ErrorKind::NotFound => Error::not_found(format!(
+                    "the store of tenant '{slug}' is missing; run `ratiba tenants verify {slug}`"
+                )),
+                _ => e,
+            })
     }
 }
 

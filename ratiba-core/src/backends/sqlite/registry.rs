@@ -299,7 +299,14 @@ impl SchemaProvisioner for SqliteStore {
         if !path.exists() {
             return Ok(StoreInspection::default());
         }
-        let mut conn = self.open_tenant_file(&path, false).await?;
+        let mut conn = match self.open_tenant_file(&path, false).await {
+            Ok(conn) => conn,
+            // Deleted between the check and the open.
+            Err(e) if matches!(e.kind(), crate::error::ErrorKind::NotFound) => {
+                return Ok(StoreInspection::default())
+            }
+            Err(e) => return Err(e),
+        };
         let tables: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table'
                AND name NOT LIKE 'sqlite_%' AND name <> '_ratiba_migrations' ORDER BY name",

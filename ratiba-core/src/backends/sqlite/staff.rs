@@ -13,16 +13,6 @@ use crate::staff::{
 };
 use crate::tenant::Slug;
 
-async fn connect(store: &SqliteStore, slug: &Slug) -> Result<SqliteConnection> {
-    let path = store.store_path(slug.as_str());
-    if !path.exists() {
-        return Err(Error::not_found(format!(
-            "the store of tenant '{slug}' is missing; run `ratiba tenants verify {slug}`"
-        )));
-    }
-    store.open_tenant_file(&path, false).await
-}
-
 async fn catalog(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>> {
     sqlx::query_as("SELECT id, name FROM services ORDER BY name")
         .fetch_all(&mut *conn)
@@ -128,7 +118,7 @@ pub(super) async fn create(
     spec: &StaffSpec,
 ) -> Result<StaffMember> {
     let what = "create staff";
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let mut tx = conn.begin().await.map_err(|e| db_error(what, e))?;
     let resolved = spec.resolve(&catalog(&mut tx).await?)?;
     let id = Ulid::new().to_string();
@@ -151,7 +141,7 @@ pub(super) async fn create(
 }
 
 pub(super) async fn list(store: &SqliteStore, slug: &Slug) -> Result<Vec<StaffMember>> {
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     read(&mut conn, None).await
 }
 
@@ -162,7 +152,7 @@ pub(super) async fn update(
     spec: &StaffSpec,
 ) -> Result<StaffMember> {
     let what = "update staff";
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let mut tx = conn.begin().await.map_err(|e| db_error(what, e))?;
     let resolved = spec.resolve(&catalog(&mut tx).await?)?;
     let updated =
@@ -193,7 +183,7 @@ pub(super) async fn update(
 
 pub(super) async fn delete(store: &SqliteStore, slug: &Slug, id: &str) -> Result<()> {
     let what = "delete staff";
-    let mut conn = connect(store, slug).await?;
+    let mut conn = store.tenant_store(slug).await?;
     let mut tx = conn.begin().await.map_err(|e| db_error(what, e))?;
     for table in ["staff_services", "staff_schedules"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = ?"))
