@@ -133,7 +133,8 @@ fn onboarding_end_to_end() {
 
         // Realm files have no sign-in: the owner's password needs Keycloak.
         let password = ratiba(dir, &["tenants", "owner-password", "spa_pilot"], None);
-        assert_ne!(password.code, 0);
+        assert_eq!(password.code, 3, "a conflict");
+        insta::assert_snapshot!("owner_password_realm_files", password.stderr);
         assert!(
             password.stderr.contains("KEYCLOAK_URL") && password.stdout.is_empty(),
             "{}",

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::redact;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -76,18 +78,6 @@ async fn send(state: &AppState, req: Request<Body>) -> Reply {
         body: serde_json::from_str(&text).unwrap_or(Value::Null),
         text,
     }
-}
-
-/// Ids and times out of a body, for snapshots.
-fn redact(text: &str) -> String {
-    let pretty = serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string());
-    let ulid = regex::Regex::new(r"\b[0-9A-HJKMNP-TV-Z]{26}\b").expect("regex");
-    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("regex");
-    time.replace_all(&ulid.replace_all(&pretty, "[ULID]"), "[TIME]")
-        .into_owned()
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@ use ratiba_http::{app, AppState, OidcConfig};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+mod common;
+
 const KEY: &str = "admin-key-for-oidc-tests";
 const PEM: &[u8] = include_bytes!("fixtures/test_rsa.pem");
 const JWKS: &str = include_str!("fixtures/test_jwks.json");
@@ -368,6 +370,7 @@ async fn the_operator_makes_one_time_passwords_for_owners() {
     let uri = "/api/v1/admin/tenants/spa_pilot/owner-password";
     let (status, headers, first) = send(&state, "POST", uri, key()).await;
     assert_eq!(status, StatusCode::OK, "{first}");
+    insta::assert_snapshot!("owner_password_200", common::redact(&first.to_string()));
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(first["realm"], "spa_pilot");
     assert_eq!(first["username"], "254712345678");
@@ -395,6 +398,7 @@ async fn the_operator_makes_one_time_passwords_for_owners() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    insta::assert_snapshot!("owner_password_404", common::redact(&body.to_string()));
     let (status, _, body) = send(
         &state,
         "POST",
@@ -428,6 +432,10 @@ async fn realm_files_have_no_sign_in_and_say_so() {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    insta::assert_snapshot!(
+        "owner_password_409_realm_files",
+        common::redact(&body.to_string())
+    );
     assert!(
         body["detail"]
             .as_str()
