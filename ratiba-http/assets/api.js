@@ -15,6 +15,11 @@ export function setKey(value) {
   sessionStorage.setItem(KEY, value);
 }
 
+/** An owner signed in on this tab: no operator key stays beside their session. */
+export function forgetAdminKey() {
+  sessionStorage.removeItem(KEY);
+}
+
 /** The owner's tenant (their realm) when an owner is signed in, else null. */
 export function ownTenant() {
   return key() ? null : (oidc.session() || {}).realm || null;

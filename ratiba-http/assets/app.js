@@ -8,6 +8,8 @@ import { tenantsPage, newTenantPage, tenantPage, staffPage } from './tenants.js'
 import { catalogPage } from './catalog.js';
 
 const MESSAGE = 'ratiba.signinMessage';
+// An owner's message goes with the owners' form, an operator's with the key's.
+const OWNER_MESSAGE = `${MESSAGE}.owner`;
 
 function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);
@@ -18,8 +20,7 @@ function navigate(path, { replace = false } = {}) {
 const REALM = 'ratiba.lastRealm';
 
 api.onUnauthorized((message, realm) => {
-  // An owner's message goes with the owners' form, an operator's with the key's.
-  sessionStorage.setItem(realm ? `${MESSAGE}.owner` : MESSAGE, message);
+  sessionStorage.setItem(realm ? OWNER_MESSAGE : MESSAGE, message);
   if (realm) sessionStorage.setItem(REALM, realm);
   const here = returnable(location.pathname + location.search);
   navigate(`/admin/signin${here ? `?next=${encodeURIComponent(here)}` : ''}`, { replace: true });
@@ -83,8 +84,8 @@ function ownerSignIn(message) {
 async function signInPage() {
   const message = sessionStorage.getItem(MESSAGE);
   sessionStorage.removeItem(MESSAGE);
-  const ownerError = sessionStorage.getItem(MESSAGE + '.owner');
-  sessionStorage.removeItem(MESSAGE + '.owner');
+  const ownerError = sessionStorage.getItem(OWNER_MESSAGE);
+  sessionStorage.removeItem(OWNER_MESSAGE);
   const owners = await oidc.config();
   if (location.pathname !== '/admin/signin') return; // navigated away meanwhile
   const error = h('div', { id: 'signin-error' });
@@ -152,10 +153,10 @@ async function callbackPage() {
   history.replaceState(null, '', '/admin/callback');
   try {
     const { realm, next } = await oidc.finish(params);
-    sessionStorage.removeItem('ratiba.adminKey');
+    api.forgetAdminKey();
     navigate(returnable(next) || `/admin/tenants/${encodeURIComponent(realm)}`, { replace: true });
   } catch (err) {
-    sessionStorage.setItem(MESSAGE + '.owner', err.message);
+    sessionStorage.setItem(OWNER_MESSAGE, err.message);
     navigate('/admin/signin', { replace: true });
   }
 }
@@ -264,7 +265,7 @@ document.getElementById('signout').addEventListener('click', async () => {
   const owner = api.ownTenant();
   const logout = owner ? await oidc.logoutUrl() : null;
   api.clearKey();
-  sessionStorage.setItem(owner ? `${MESSAGE}.owner` : MESSAGE, 'You are signed out.');
+  sessionStorage.setItem(owner ? OWNER_MESSAGE : MESSAGE, 'You are signed out.');
   if (logout) location.assign(logout);
   else navigate('/admin/signin', { replace: true });
 });

@@ -158,6 +158,13 @@ impl Caller {
         }
     }
 
+    /// The tenant named in a path (`/tenants/{slug}/...`), parsed and authorized.
+    pub fn path_tenant(&self, raw: &str) -> Result<ratiba_core::Slug, ApiError> {
+        let slug = ratiba_core::Slug::parse(raw)?;
+        self.authorize(&slug)?;
+        Ok(slug)
+    }
+
     /// A token from realm A never reads or changes tenant B.
     pub fn authorize(&self, tenant: &ratiba_core::Slug) -> Result<(), ApiError> {
         match self {

@@ -233,8 +233,7 @@ pub async fn services(
     caller: Caller,
     Path(raw_slug): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let slug = Slug::parse(&raw_slug)?;
-    caller.authorize(&slug)?;
+    let slug = caller.path_tenant(&raw_slug)?;
     let services = state.onboarder.schema().list_services(&slug).await?;
     Ok(Json(wire::<_, Vec<ServiceBody>>(&services)?))
 }

@@ -8,19 +8,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use ratiba_core::staff::StaffSpec;
-use ratiba_core::Slug;
 
 use crate::api::{wire, StaffBody, StaffRequest};
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use crate::{body, idempotency};
-
-fn authorized(caller: &Caller, raw: &str) -> Result<Slug, ApiError> {
-    let slug = Slug::parse(raw)?;
-    caller.authorize(&slug)?;
-    Ok(slug)
-}
 
 fn read(
     state: &AppState,
@@ -48,7 +41,7 @@ pub async fn create(
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let slug = authorized(&caller, &raw_slug)?;
+    let slug = caller.path_tenant(&raw_slug)?;
     let (raw, spec) = read(&state, &headers, raw)?;
     let onboarder = state.onboarder.clone();
     let scope = format!("POST /api/v1/admin/tenants/{slug}/staff");
@@ -72,7 +65,7 @@ pub async fn list(
     caller: Caller,
     Path(raw_slug): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let slug = authorized(&caller, &raw_slug)?;
+    let slug = caller.path_tenant(&raw_slug)?;
     let staff = state.onboarder.list_staff(&slug).await?;
     Ok(Json(wire::<_, Vec<StaffBody>>(&staff)?))
 }
@@ -92,7 +85,7 @@ pub async fn update(
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let slug = authorized(&caller, &raw_slug)?;
+    let slug = caller.path_tenant(&raw_slug)?;
     let (_, spec) = read(&state, &headers, raw)?;
     let member = state.onboarder.update_staff(&slug, &id, &spec).await?;
     Ok(Json(wire::<_, StaffBody>(&member)?))
@@ -109,7 +102,7 @@ pub async fn delete(
     caller: Caller,
     Path((raw_slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let slug = authorized(&caller, &raw_slug)?;
+    let slug = caller.path_tenant(&raw_slug)?;
     state.onboarder.remove_staff(&slug, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -100,11 +100,12 @@ impl SqliteStore {
             // Checked after the failure, not before the open: a store deleted
             // at the same moment is then not found, never a backend failure.
             if !create && !path.exists() {
+                let slug = path
+                    .file_stem()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
                 Error::not_found(format!(
-                    "the tenant store {} does not exist",
-                    path.file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
+                    "the store of tenant '{slug}' is missing; run `ratiba tenants verify {slug}`"
                 ))
             } else {
                 db_error("open tenant store", e)
@@ -119,12 +120,6 @@ impl SqliteStore {
     ) -> Result<SqliteConnection> {
         self.open_tenant_file(&self.store_path(slug.as_str()), false)
             .await
-            .map_err(|e| match e.kind() {
-                crate::error::ErrorKind::NotFound => Error::not_found(format!(
-                    "the store of tenant '{slug}' is missing; run `ratiba tenants verify {slug}`"
-                )),
-                _ => e,
-            })
     }
 }
 
